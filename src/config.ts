@@ -1,0 +1,42 @@
+import envSchema from 'env-schema'
+import { Type, type Static } from 'typebox'
+
+// The one description of the service's configuration: the type is derived from it, env-schema validates,
+// coerces and applies defaults, and the README's configuration table lists the same variables.
+export const ConfigSchema = Type.Object({
+  HOST: Type.String({ default: 'localhost', description: 'Interface to listen on' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' }
+  ),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL server; unset means embedded PGlite' })
+  ),
+  PGLITE_DATA_DIR: Type.String({
+    default: './data/pglite',
+    minLength: 1,
+    description: 'Where the embedded database keeps its files; "memory://" keeps it in memory'
+  }),
+  DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100 }),
+  MIGRATE_ON_START: Type.Boolean({ default: true }),
+  SEED_ON_START: Type.Boolean({ default: true, description: 'Seed the source documents into an empty database' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL advertised in OpenAPI' }))
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates the configuration; throws ConfigError with one readable line when it is wrong. */
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return envSchema<Config>({ schema: ConfigSchema, data: env, env: false })
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replaceAll('env/', '') : String(error)
+    throw new ConfigError(`Invalid configuration: ${message}`)
+  }
+}

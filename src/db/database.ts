@@ -1,0 +1,108 @@
+import { mkdir } from 'node:fs/promises'
+import { PGlite } from '@electric-sql/pglite'
+import { PrismaPg } from '@prisma/adapter-pg'
+import pg from 'pg'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+import type { Config } from '../config.ts'
+import { PrismaClient } from '../generated/prisma/client.ts'
+import { pgClientSession, pgliteSession, type SqlSession } from './sql-session.ts'
+
+// One place chooses the database: a PostgreSQL server when DATABASE_URL is set, otherwise an embedded PGlite
+// (on disk under PGLITE_DATA_DIR, or in memory). Everything above this file sees the same Database shape.
+
+export type DatabaseKind = 'postgresql' | 'pglite'
+
+export interface Database {
+  kind: DatabaseKind
+  prisma: PrismaClient
+  /** Runs work on one dedicated connection (migrations need a session for the advisory lock and transactions). */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError'
+}
+
+export type DatabaseConfig = Pick<Config,
+  'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'>
+
+export async function openDatabase (config: DatabaseConfig): Promise<Database> {
+  return config.DATABASE_URL === undefined
+    ? openPglite(config.PGLITE_DATA_DIR)
+    : openPostgres(config.DATABASE_URL, config)
+}
+
+async function openPostgres (connectionString: string, config: DatabaseConfig): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: config.DATABASE_POOL_SIZE,
+    connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+    application_name: 'hospital-departments-api'
+  })
+  // An idle client's error (server restart, network drop) must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  try {
+    const client = await pool.connect()
+    client.release()
+  } catch (error) {
+    await pool.end()
+    throw new DatabaseUnavailableError(
+      `Cannot connect to PostgreSQL at ${redactUrl(connectionString)}: ${error instanceof Error ? error.message : String(error)}`
+    )
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  return {
+    kind: 'postgresql',
+    prisma,
+    async withSession (work) {
+      const client = await pool.connect()
+      try {
+        return await work(pgClientSession(client))
+      } finally {
+        client.release()
+      }
+    },
+    async ping () {
+      await pool.query('SELECT 1')
+    },
+    async close () {
+      await prisma.$disconnect()
+      await pool.end()
+    }
+  }
+}
+
+async function openPglite (dataDir: string): Promise<Database> {
+  const inMemory = dataDir === 'memory://' || dataDir === ''
+  if (!inMemory) await mkdir(dataDir, { recursive: true })
+  const db = inMemory ? new PGlite() : new PGlite(dataDir)
+  await db.waitReady
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) })
+  const session = pgliteSession(db)
+  return {
+    kind: 'pglite',
+    prisma,
+    withSession: async (work) => work(session),
+    async ping () {
+      await db.query('SELECT 1')
+    },
+    async close () {
+      await prisma.$disconnect()
+      if (!db.closed) await db.close()
+    }
+  }
+}
+
+/** Hides the password in a connection string before it goes into a message or log. */
+export function redactUrl (connectionString: string): string {
+  try {
+    const url = new URL(connectionString)
+    if (url.password !== '') url.password = '***'
+    return url.toString()
+  } catch {
+    return '<unparseable DATABASE_URL>'
+  }
+}
