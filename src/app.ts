@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autoload from '@fastify/autoload'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from './config.ts'
+import { ProblemError, problemTypes } from './lib/problem.ts'
+import type { ProblemBody } from './schemas/common.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+// Running from the TypeScript sources (tsx: dev and tests), autoload must be told to load .ts files.
+if (import.meta.url.endsWith('.ts')) process.env.FASTIFY_AUTOLOAD_TYPESCRIPT ??= '1'
+
+function prettyLogs (): boolean {
+  if (!process.stdout.isTTY) return false
+  try {
+    import.meta.resolve('pino-pretty')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The Fastify server options, shared by server.ts and the tests so both build the same app. */
+export function serverOptions (config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+      ...(prettyLogs() ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : {})
+    },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Migrations and the first seed of an embedded database can take longer than Fastify's 10 s default.
+    pluginTimeout: 120_000,
+    ajv: {
+      customOptions: {
+        // Unknown query parameters and body fields are errors, never silently dropped.
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true
+      }
+    },
+    routerOptions: { ignoreTrailingSlash: true }
+  }
+}
+
+function problemBody (request: { url: string, id: string }, status: number, type: string, title: string, detail: string,
+  errors?: ProblemBody['errors']): ProblemBody {
+  return { type, title, status, detail, instance: request.url, requestId: request.id, ...(errors === undefined ? {} : { errors }) }
+}
+
+/** Turns Ajv's errors into the problem's `errors` list and one readable sentence. */
+function validationProblem (error: FastifyError): { detail: string, errors: NonNullable<ProblemBody['errors']> } {
+  const where = error.validationContext ?? 'request'
+  const errors = (error.validation ?? []).map((issue) => {
+    const params = issue.params as Record<string, unknown>
+    if (typeof params.additionalProperty === 'string') {
+      return { in: where, field: `${issue.instancePath}/${params.additionalProperty}`, message: 'is not a known parameter' }
+    }
+    if (typeof params.missingProperty === 'string') {
+      return { in: where, field: `${issue.instancePath}/${params.missingProperty}`, message: 'is required' }
+    }
+    return { in: where, field: issue.instancePath === '' ? '/' : issue.instancePath, message: issue.message ?? 'is invalid' }
+  })
+  const detail = errors.map((issue) => `${issue.in} ${issue.field.replace(/^\//, '')} ${issue.message}`).join('; ')
+  return { detail: detail === '' ? error.message : detail, errors }
+}
+
+export default async function serviceApp (fastify: FastifyInstance, opts: { config: Config }): Promise<void> {
+  fastify.decorate('config', opts.config)
+
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  fastify.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+    let body: ProblemBody
+    if (error instanceof ProblemError) {
+      const { type, title, status } = error.problem
+      body = problemBody(request, status, type, title, error.message, error.errors)
+      reply.headers(error.headers)
+    } else if (error.validation !== undefined) {
+      const { detail, errors } = validationProblem(error)
+      const { type, title, status } = problemTypes.invalidRequest
+      body = problemBody(request, status, type, title, detail, errors)
+    } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, unsupported media type, body too large, ...
+      body = problemBody(request, error.statusCode, 'about:blank', STATUS_CODES[error.statusCode] ?? 'Client error', error.message)
+    } else {
+      request.log.error({ err: error }, 'unhandled error')
+      const { type, title, status } = problemTypes.internalError
+      body = problemBody(request, status, type, title,
+        `The server could not complete the request. Quote request id ${request.id} when reporting it.`)
+    }
+    return reply.code(body.status).type('application/problem+json').send(body)
+  })
+
+  fastify.setNotFoundHandler((request, reply) => {
+    const { type, title, status } = problemTypes.notFound
+    const path = request.url.split('?')[0] ?? request.url
+    return reply.code(status).type('application/problem+json')
+      .send(problemBody(request, status, type, title, `No route for ${request.method} ${path}.`))
+  })
+
+  // External plugins (database, docs), then the app's own plugins, then the routes. The handlers above are set
+  // first because child contexts copy them when they are created.
+  await fastify.register(autoload, { dir: path.join(here, 'plugins/external') })
+  await fastify.register(autoload, { dir: path.join(here, 'plugins/app') })
+  await fastify.register(autoload, { dir: path.join(here, 'routes'), autoHooks: true, cascadeHooks: true })
+}
+
+/** Builds the app exactly as the server runs it; tests call this too. */
+export async function buildApp (config: Config): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
+  await app.register(fp(serviceApp), { config })
+  return app
+}

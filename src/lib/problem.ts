@@ -1,0 +1,31 @@
+import type { ProblemBody } from '../schemas/common.ts'
+
+// RFC 9457 problem types this API uses. The type is a relative URI reference; the README and the OpenAPI
+// description list them, so a client can branch on `type` rather than on the wording of `detail`.
+export const problemTypes = {
+  invalidRequest: { type: '/problems/invalid-request', title: 'Invalid request', status: 400 },
+  notFound: { type: '/problems/not-found', title: 'Not found', status: 404 },
+  internalError: { type: '/problems/internal-error', title: 'Internal server error', status: 500 },
+  serviceUnavailable: { type: '/problems/service-unavailable', title: 'Service unavailable', status: 503 }
+} as const
+
+export type ProblemType = keyof typeof problemTypes
+
+/** Thrown by routes and services; the error handler turns it into application/problem+json. */
+export class ProblemError extends Error {
+  readonly problem: (typeof problemTypes)[ProblemType]
+  readonly headers: Record<string, string>
+  readonly errors: ProblemBody['errors']
+
+  constructor (kind: ProblemType, detail: string, options: { headers?: Record<string, string>, errors?: ProblemBody['errors'] } = {}) {
+    super(detail)
+    this.name = 'ProblemError'
+    this.problem = problemTypes[kind]
+    this.headers = options.headers ?? {}
+    this.errors = options.errors
+  }
+
+  get statusCode (): number {
+    return this.problem.status
+  }
+}

@@ -1,0 +1,73 @@
+import { Type, type Static, type TSchema } from 'typebox'
+
+// Shared shapes. Each carries an $id and is registered once (plugins/app/schemas.ts), so the OpenAPI document
+// lists it under components and routes refer to it instead of repeating it.
+
+/** A $ref to a registered schema that keeps the referenced schema's static type. */
+export function ref<T extends TSchema> (schema: T, options: { description?: string } = {}) {
+  const id = (schema as { $id?: unknown }).$id
+  if (typeof id !== 'string') throw new Error('ref() needs a schema with an $id')
+  return Type.Unsafe<Static<T>>({ $ref: `${id}#`, ...options })
+}
+
+/** A slug as a path or query parameter (inline, so every parameter documents its own pattern and example). */
+export function slug (options: { description?: string, examples?: string[] } = {}) {
+  return Type.String({
+    pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$',
+    minLength: 1,
+    maxLength: 120,
+    description: 'Lower-case words joined by hyphens',
+    examples: ['general-gynecology'],
+    ...options
+  })
+}
+
+export const IsoDate = Type.String({
+  $id: 'IsoDate',
+  format: 'date',
+  description: 'Calendar date (YYYY-MM-DD)',
+  examples: ['2021-03-03']
+})
+
+export const ValidationIssue = Type.Object({
+  in: Type.String({ description: 'Part of the request: querystring, params, body or headers', examples: ['querystring'] }),
+  field: Type.String({ description: 'JSON pointer to the offending value', examples: ['/limit'] }),
+  message: Type.String({ examples: ['must be <= 100'] })
+}, { $id: 'ValidationIssue', additionalProperties: false })
+
+export const Problem = Type.Object({
+  type: Type.String({ description: 'URI reference identifying the problem type', examples: ['/problems/invalid-request'] }),
+  title: Type.String({ examples: ['Invalid request'] }),
+  status: Type.Integer({ minimum: 400, maximum: 599, examples: [400] }),
+  detail: Type.String({ examples: ['querystring/limit must be <= 100'] }),
+  instance: Type.String({ description: 'The request path that produced the problem', examples: ['/v1/departments?limit=1000'] }),
+  requestId: Type.Optional(Type.String({ description: 'Quote it when reporting a problem', examples: ['req-1'] })),
+  errors: Type.Optional(Type.Array(ref(ValidationIssue)))
+}, {
+  $id: 'Problem',
+  description: 'RFC 9457 problem details, sent as application/problem+json',
+  additionalProperties: false
+})
+export type ProblemBody = Static<typeof Problem>
+
+export const SourceReference = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  title: Type.String({ examples: ['General Gynecology Department'] }),
+  statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'Date the source states, if any' }),
+  quote: Type.String({
+    description: 'The sentence the fact was taken from, verbatim',
+    examples: ['The department currently has 88 beds, with an average annual outpatient capacity of more than 30,000, and the number of discharged patients is more than 6,000 annually.']
+  })
+}, { $id: 'SourceReference', description: 'Provenance: the document and the exact quote backing a fact', additionalProperties: false })
+
+export const PageInfo = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, examples: [20] }),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= to get the next page; null on the last page' })
+}, { $id: 'PageInfo', additionalProperties: false })
+
+export const sharedSchemas = [IsoDate, ValidationIssue, Problem, SourceReference, PageInfo]
+
+/** A documented error response, served as application/problem+json. */
+export function problemResponse (description: string) {
+  return { description, content: { 'application/problem+json': { schema: ref(Problem) } } }
+}

@@ -1,0 +1,44 @@
+import { Type, type Static } from 'typebox'
+import { IsoDate, ref, SourceReference } from './common.ts'
+
+export const MetricCategory = Type.Enum(
+  ['capacity', 'staffing', 'activity', 'outcome', 'research', 'training', 'facility'],
+  { $id: 'MetricCategory' }
+)
+
+export const MetricDefinitionSummary = Type.Object({
+  code: Type.String({ examples: ['outpatient_visits.annual'] }),
+  name: Type.String({ examples: ['Annual outpatient visits'] }),
+  unit: Type.String({ description: 'UCUM unit code', examples: ['{visit}'] }),
+  unitLabel: Type.String({ examples: ['visits'] }),
+  category: ref(MetricCategory)
+}, { $id: 'MetricDefinitionSummary', additionalProperties: false })
+
+export const Period = Type.Object({
+  kind: Type.Enum(['annual', 'span', 'cumulative', 'point'], {
+    description: 'annual: a rate per year; span: a stated window; cumulative: everything to date; point: a state at the stated date'
+  }),
+  duration: Type.Union([Type.String(), Type.Null()], { description: 'ISO 8601 duration when stated', examples: ['P3Y'] }),
+  start: Type.Union([ref(IsoDate), Type.Null()]),
+  end: Type.Union([ref(IsoDate), Type.Null()]),
+  label: Type.Union([Type.String(), Type.Null()], { description: 'The period as written', examples: ['in the past three years'] })
+}, { $id: 'Period', additionalProperties: false })
+
+export const Observation = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  metric: ref(MetricDefinitionSummary),
+  value: Type.Number({ examples: [30000] }),
+  comparator: Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>='), Type.Literal('>'), Type.Null()], {
+    description: 'FHIR R4 comparator: how the true figure relates to value; null when stated as is'
+  }),
+  approximate: Type.Boolean({ description: 'The source hedges the figure ("about", "nearly")' }),
+  exact: Type.Boolean({ description: 'No comparator and not approximate' }),
+  statedValue: Type.String({ description: 'The figure exactly as written', examples: ['more than 30,000'] }),
+  period: ref(Period),
+  statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'When the source stated the figure' }),
+  note: Type.Union([Type.String(), Type.Null()]),
+  source: ref(SourceReference)
+}, { $id: 'Observation', description: 'A figure with its qualifier, period and provenance', additionalProperties: false })
+export type ObservationBody = Static<typeof Observation>
+
+export const metricSchemas = [MetricCategory, MetricDefinitionSummary, Period, Observation]
