@@ -54,6 +54,7 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
     )
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  let closed = false
   return {
     kind: 'postgresql',
     prisma,
@@ -69,6 +70,8 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
       await pool.query('SELECT 1')
     },
     async close () {
+      if (closed) return
+      closed = true
       await prisma.$disconnect()
       await pool.end()
     }

@@ -1,0 +1,35 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.ts'
+
+t.test('defaults: embedded database under ./data, port 3000, migrate and seed on start', async (t) => {
+  const config = loadConfig({})
+  t.match(config, {
+    HOST: 'localhost', PORT: 3000, LOG_LEVEL: 'info', PGLITE_DATA_DIR: './data/pglite',
+    DATABASE_POOL_SIZE: 10, MIGRATE_ON_START: true, SEED_ON_START: true
+  })
+  t.equal(config.DATABASE_URL, undefined)
+})
+
+t.test('values are coerced from strings', async (t) => {
+  const config = loadConfig({ PORT: '8080', SEED_ON_START: 'false', DATABASE_URL: 'postgresql://u@h:5432/d' })
+  t.equal(config.PORT, 8080)
+  t.equal(config.SEED_ON_START, false)
+  t.equal(config.DATABASE_URL, 'postgresql://u@h:5432/d')
+})
+
+t.test('bad values give one readable ConfigError naming the variable', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /PORT must be integer/],
+    [{ PORT: '70000' }, /PORT must be <= 65535/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, /DATABASE_URL must match pattern/],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE must be >= 1/]
+  ]
+  for (const [env, message] of cases) {
+    const error = (() => { try { loadConfig(env); return null } catch (caught) { return caught } })()
+    t.type(error, ConfigError, JSON.stringify(env))
+    t.match((error as Error).message, /^Invalid configuration: /)
+    t.match((error as Error).message, message)
+    t.notMatch((error as Error).message, /\n/, 'one line')
+  }
+})

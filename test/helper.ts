@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { buildApp } from '../src/app.ts'
+import { loadConfig, type Config } from '../src/config.ts'
+import { openDatabase, type Database } from '../src/db/database.ts'
+import { migrate } from '../src/db/migrate.ts'
+import { seedDatabase } from '../src/db/seed.ts'
+
+// Tests run against an in-memory PGlite by default. With TEST_DATABASE_URL set, each call gets a fresh PostgreSQL
+// database of its own (created here, dropped after the test), so files running in parallel never share state.
+
+interface Teardown {
+  after(fn: () => unknown): void
+}
+
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL
+export const databaseKind = testDatabaseUrl === undefined ? 'pglite' : 'postgresql'
+
+/** Environment variables selecting a fresh, empty database for one test. */
+export async function freshDatabaseEnv (t: Teardown): Promise<Record<string, string>> {
+  if (testDatabaseUrl === undefined) return { PGLITE_DATA_DIR: 'memory://' }
+  const name = `hospital_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: testDatabaseUrl })
+  await admin.connect()
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`)
+  } finally {
+    await admin.end()
+  }
+  t.after(async () => {
+    const cleanup = new pg.Client({ connectionString: testDatabaseUrl })
+    await cleanup.connect()
+    try {
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    } finally {
+      await cleanup.end()
+    }
+  })
+  const url = new URL(testDatabaseUrl)
+  url.pathname = `/${name}`
+  return { DATABASE_URL: url.toString() }
+}
+
+/** The service's configuration for a test: production defaults, a fresh database, quiet logs. */
+export async function testConfig (t: Teardown, env: Record<string, string> = {}): Promise<Config> {
+  return loadConfig({ LOG_LEVEL: 'silent', ...(await freshDatabaseEnv(t)), ...env })
+}
+
+/** Builds the app exactly as the server does (same options), migrated and seeded, and closes it after the test. */
+export async function buildTestApp (t: Teardown, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const app = await buildApp(await testConfig(t, env))
+  t.after(() => app.close())
+  await app.ready()
+  return app
+}
+
+/** A bare database (no app) for tests of migrations and seeding; closed after the test. */
+export async function openTestDatabase (t: Teardown, options: { migrated?: boolean, seeded?: boolean } = {}): Promise<Database> {
+  const database = await openDatabase(await testConfig(t))
+  t.after(() => database.close())
+  if (options.migrated === true || options.seeded === true) await database.withSession((session) => migrate(session))
+  if (options.seeded === true) await seedDatabase(database.prisma)
+  return database
+}
