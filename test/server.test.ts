@@ -58,3 +58,29 @@ t.test('a migration changed after it was applied', async (t) => {
   t.equal(code, 1)
   assertOneLine(t, stderr, /^hospital-api: Migration \d+_init was modified after it was applied/)
 })
+
+t.test('starts on an empty embedded database, serves the seeded units, and exits 0 on SIGTERM', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hospital-api-'))
+  t.after(() => rm(dataDir, { recursive: true, force: true }))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: packageRoot,
+    env: { PATH: process.env.PATH ?? '', PGLITE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const address = await new Promise<string>((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 60_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (match !== null) { clearTimeout(timer); resolve(match[1]!) }
+    })
+  })
+  const response = await fetch(`${address}/v1/departments`)
+  t.equal(response.status, 200)
+  const body = await response.json() as { data: Array<{ slug: string }> }
+  t.equal(body.data.length, 5, 'the five seeded units')
+  child.kill('SIGTERM')
+  t.equal(await exited, 0, 'clean exit')
+})

@@ -37,17 +37,18 @@ t.test('filters by kind, parent and hospital', async (t) => {
 
 t.test('walking the pages with the cursor yields every unit exactly once', async (t) => {
   const seen: string[] = []
-  let url: string | null = '/v1/departments?limit=2'
+  let cursor: string | null = null
   let pages = 0
-  while (url !== null) {
+  do {
+    const url: string = cursor === null ? '/v1/departments?limit=2' : `/v1/departments?limit=2&cursor=${encodeURIComponent(cursor)}`
     const response = await app.inject(url)
     t.equal(response.statusCode, 200)
     const body = response.json<{ data: Department[], page: { limit: number, nextCursor: string | null } }>()
     t.ok(body.data.length <= 2)
     seen.push(...body.data.map((unit) => unit.slug))
-    url = body.page.nextCursor === null ? null : `/v1/departments?limit=2&cursor=${encodeURIComponent(body.page.nextCursor)}`
+    cursor = body.page.nextCursor
     pages++
-  }
+  } while (cursor !== null)
   t.equal(pages, 3)
   t.same(seen, [...seen].sort(), 'in slug order')
   t.equal(new Set(seen).size, 5)

@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+
+# Production dependencies only, without install scripts (the Prisma client is generated in the build stage).
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# Full install (postinstall runs `prisma generate`), then compile TypeScript to dist/.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY prisma ./prisma
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY seed ./seed
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    PGLITE_DATA_DIR=/app/data/pglite
+WORKDIR /app
+COPY --chown=node:node package.json ./
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node prisma/migrations ./prisma/migrations
+COPY --chown=node:node seed/documents ./seed/documents
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 3000
+# The embedded database lives here; set DATABASE_URL to use a PostgreSQL server instead.
+VOLUME ["/app/data"]
+HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/src/server.js"]
