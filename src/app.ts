@@ -109,9 +109,9 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
 
   fastify.setNotFoundHandler((request, reply) => {
     const { type, title, status } = problemTypes.notFound
-    const path = request.url.split('?')[0] ?? request.url
+    const routePath = request.url.split('?')[0] ?? request.url
     return reply.code(status).type('application/problem+json')
-      .send(problemBody(request, status, type, title, `No route for ${request.method} ${path}.`))
+      .send(problemBody(request, status, type, title, `No route for ${request.method} ${routePath}.`))
   })
 
   // External plugins (database, docs), then the app's own plugins, then the routes. The handlers above are set

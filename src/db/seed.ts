@@ -26,7 +26,7 @@ export class SeedError extends Error {
 
 const comparatorCodes: Record<ComparatorSymbol, Comparator> = { '<': 'lt', '<=': 'le', '>=': 'ge', '>': 'gt' }
 
-function isoDate (value: string | null): Date | null {
+function parseIsoDate (value: string | null): Date | null {
   return value === null ? null : new Date(`${value}T00:00:00.000Z`)
 }
 
@@ -107,13 +107,13 @@ async function seedInTransaction (
       fileName: document.fileName,
       title: document.title,
       kind: document.kind,
-      statedOn: isoDate(document.statedOn),
+      statedOn: parseIsoDate(document.statedOn),
       breadcrumb: document.breadcrumb,
       fullText,
       sha256: createHash('sha256').update(fullText).digest('hex')
     }, tally)
     sourceIds.set(document.fileName, row.id)
-    statedOn.set(document.fileName, isoDate(document.statedOn))
+    statedOn.set(document.fileName, parseIsoDate(document.statedOn))
   }
   const provenance = (source: Provenance): { sourceId: string, quote: string } => {
     const text = documentTexts.get(source.document)
@@ -169,8 +169,8 @@ async function seedInTransaction (
         statedValue: observation.statedValue,
         periodKind: observation.period.kind,
         periodDuration: observation.period.duration,
-        periodStart: isoDate(observation.period.start),
-        periodEnd: isoDate(observation.period.end),
+        periodStart: parseIsoDate(observation.period.start),
+        periodEnd: parseIsoDate(observation.period.end),
         periodLabel: observation.period.label,
         statedOn: statedOn.get(observation.source.document) ?? null,
         note: observation.note,
@@ -216,7 +216,7 @@ async function seedInTransaction (
       ...fields,
       hospitalId,
       unitId: unit === null ? null : lookup(unitIds, 'unit', unit),
-      occurredOn: isoDate(occurredOn),
+      occurredOn: parseIsoDate(occurredOn),
       ...provenance(source)
     }, tally)
   }
@@ -226,7 +226,7 @@ async function seedInTransaction (
     const row = await upsertByKey(model(tx.newsArticle), 'newsArticle', { slug: article.slug }, {
       ...fields,
       hospitalId: lookup(hospitalIds, 'hospital', hospital),
-      publishedOn: isoDate(publishedOn),
+      publishedOn: parseIsoDate(publishedOn),
       ...provenance(source)
     }, tally)
     await syncArticleUnits(tx, row.id, units.map((slug) => lookup(unitIds, 'unit', slug)), tally)
