@@ -72,7 +72,10 @@ function validationProblem (error: FastifyError): { detail: string, errors: NonN
     if (typeof params.missingProperty === 'string') {
       return { in: where, field: `${issue.instancePath}/${params.missingProperty}`, message: 'is required' }
     }
-    return { in: where, field: issue.instancePath === '' ? '/' : issue.instancePath, message: issue.message ?? 'is invalid' }
+    const message = Array.isArray(params.allowedValues)
+      ? `must be one of: ${params.allowedValues.join(', ')}`
+      : issue.message ?? 'is invalid'
+    return { in: where, field: issue.instancePath === '' ? '/' : issue.instancePath, message }
   })
   const detail = errors.map((issue) => `${issue.in} ${issue.field.replace(/^\//, '')} ${issue.message}`).join('; ')
   return { detail: detail === '' ? error.message : detail, errors }
@@ -114,11 +117,36 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
       .send(problemBody(request, status, type, title, `No route for ${request.method} ${routePath}.`))
   })
 
+  // Remember which methods each path serves, so a wrong method can answer 405 with Allow instead of 404.
+  const methodsByPath = new Map<string, Set<string>>()
+  fastify.addHook('onRoute', (route) => {
+    const methods = methodsByPath.get(route.url) ?? new Set<string>()
+    for (const method of [route.method].flat()) methods.add(method)
+    methodsByPath.set(route.url, methods)
+  })
+
   // External plugins (database, docs), then the app's own plugins, then the routes. The handlers above are set
   // first because child contexts copy them when they are created.
   await fastify.register(autoload, { dir: path.join(here, 'plugins/external') })
   await fastify.register(autoload, { dir: path.join(here, 'plugins/app') })
   await fastify.register(autoload, { dir: path.join(here, 'routes'), autoHooks: true, cascadeHooks: true })
+
+  for (const [url, methods] of [...methodsByPath]) {
+    // Wildcard routes (static files, CORS preflight) would turn every unknown path into a 405.
+    if (url.includes('*')) continue
+    const missing = ['DELETE', 'PATCH', 'POST', 'PUT'].filter((method) => !methods.has(method))
+    if (missing.length === 0) continue
+    const allow = [...methods].filter((method) => method !== 'OPTIONS').sort().join(', ')
+    fastify.route({
+      method: missing,
+      url,
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        reply.header('allow', allow)
+        throw new ProblemError('methodNotAllowed', `${request.method} is not allowed here; this resource allows ${allow}.`)
+      }
+    })
+  }
 }
 
 /** Builds the app exactly as the server runs it; tests call this too. */

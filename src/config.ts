@@ -22,7 +22,21 @@ export const ConfigSchema = Type.Object({
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100 }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SEED_ON_START: Type.Boolean({ default: true, description: 'Seed the source documents into an empty database' }),
-  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL advertised in OpenAPI' }))
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL advertised in OpenAPI' })),
+  CURSOR_SECRET: Type.Optional(Type.String({
+    minLength: 32,
+    description: 'Key that signs paging cursors; set it (same value on every instance) so cursors survive restarts'
+  })),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    pattern: '^(|https?://[^,\\s]+(,https?://[^,\\s]+)*)$',
+    description: 'Comma-separated browser origins allowed by CORS; empty allows none'
+  }),
+  CACHE_CONTROL: Type.String({
+    default: 'public, no-cache',
+    minLength: 1,
+    description: 'Cache-Control of successful GET responses (clients revalidate cheaply with ETag)'
+  })
 })
 
 export type Config = Static<typeof ConfigSchema>

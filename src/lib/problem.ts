@@ -5,6 +5,8 @@ import type { ProblemBody } from '../schemas/common.ts'
 export const problemTypes = {
   invalidRequest: { type: '/problems/invalid-request', title: 'Invalid request', status: 400 },
   notFound: { type: '/problems/not-found', title: 'Not found', status: 404 },
+  methodNotAllowed: { type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 },
+  notAcceptable: { type: '/problems/not-acceptable', title: 'Not acceptable', status: 406 },
   internalError: { type: '/problems/internal-error', title: 'Internal server error', status: 500 },
   serviceUnavailable: { type: '/problems/service-unavailable', title: 'Service unavailable', status: 503 }
 } as const

@@ -1,7 +1,14 @@
-import type { Comparator, MetricCategory } from '../generated/prisma/client.ts'
-import type { ObservationBody } from '../schemas/metrics.ts'
+import type { Static } from 'typebox'
+import type { Comparator, Prisma } from '../generated/prisma/client.ts'
+import type { Department, DepartmentInclude } from '../schemas/departments.ts'
+import type { Condition, ConditionLink, Event, Honor, Service } from '../schemas/facts.ts'
+import type { Hospital } from '../schemas/hospitals.ts'
+import type { MetricDefinition, ObservationBody } from '../schemas/metrics.ts'
+import type { NewsArticle, NewsSummary } from '../schemas/news.ts'
+import type { Source } from '../schemas/sources.ts'
 
-// Turns database rows into the public JSON shapes: camelCase, ISO dates, numbers, and provenance on every fact.
+// Database rows to public JSON: camelCase, ISO dates, numbers, references by slug, and provenance on every fact.
+// Each presenter sits next to the Prisma include it needs, so the query and the shape change together.
 
 const comparatorSymbols: Record<Comparator, '<' | '<=' | '>=' | '>'> = { lt: '<', le: '<=', ge: '>=', gt: '>' }
 
@@ -9,37 +16,30 @@ export function isoDate (value: Date | null): string | null {
   return value === null ? null : value.toISOString().slice(0, 10)
 }
 
-export interface SourceRow {
-  id: string
-  title: string
-  statedOn: Date | null
-}
+export const sourceSelect = { id: true, title: true, statedOn: true } satisfies Prisma.SourceDocumentSelect
+export const unitReferenceSelect = { slug: true, name: true, kind: true } satisfies Prisma.UnitSelect
+export const hospitalReferenceSelect = { slug: true, name: true, shortName: true } satisfies Prisma.HospitalSelect
+
+type SourceRow = Prisma.SourceDocumentGetPayload<{ select: typeof sourceSelect }>
 
 export function sourceReference (source: SourceRow, quote: string) {
   return { id: source.id, title: source.title, statedOn: isoDate(source.statedOn), quote }
 }
 
-export interface ObservationRow {
-  id: string
-  value: { toNumber(): number }
-  comparator: Comparator | null
-  approximate: boolean
-  statedValue: string
-  periodKind: ObservationBody['period']['kind']
-  periodDuration: string | null
-  periodStart: Date | null
-  periodEnd: Date | null
-  periodLabel: string | null
-  statedOn: Date | null
-  note: string | null
-  quote: string
-  metric: { code: string, name: string, unit: string, unitLabel: string, category: MetricCategory }
-  source: SourceRow
+function entity (row: { version: number, updatedAt: Date }) {
+  return { version: row.version, updatedAt: row.updatedAt.toISOString() }
 }
 
-export function observation (row: ObservationRow): ObservationBody {
+export const observationInclude = {
+  unit: { select: unitReferenceSelect },
+  metric: true,
+  source: { select: sourceSelect }
+} satisfies Prisma.MetricObservationInclude
+
+export function observation (row: Prisma.MetricObservationGetPayload<{ include: typeof observationInclude }>): ObservationBody {
   return {
     id: row.id,
+    department: row.unit,
     metric: {
       code: row.metric.code,
       name: row.metric.name,
@@ -61,6 +61,229 @@ export function observation (row: ObservationRow): ObservationBody {
     },
     statedOn: isoDate(row.statedOn),
     note: row.note,
+    source: sourceReference(row.source, row.quote),
+    ...entity(row)
+  }
+}
+
+export function metricDefinition (row: Prisma.MetricDefinitionGetPayload<true>): Static<typeof MetricDefinition> {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    description: row.description,
+    unit: row.unit,
+    unitLabel: row.unitLabel,
+    category: row.category,
+    additive: row.additive,
+    ...entity(row)
+  }
+}
+
+export const honorInclude = {
+  hospital: { select: hospitalReferenceSelect },
+  unit: { select: unitReferenceSelect },
+  source: { select: sourceSelect }
+} satisfies Prisma.HonorInclude
+
+export function honor (row: Prisma.HonorGetPayload<{ include: typeof honorInclude }>): Static<typeof Honor> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    kind: row.kind,
+    issuer: row.issuer,
+    level: row.level,
+    year: row.year,
+    statedOn: isoDate(row.statedOn),
+    hospital: row.hospital,
+    department: row.unit,
+    source: sourceReference(row.source, row.quote),
+    ...entity(row)
+  }
+}
+
+export const serviceInclude = {
+  unit: { select: unitReferenceSelect },
+  source: { select: sourceSelect }
+} satisfies Prisma.ServiceInclude
+
+export function service (row: Prisma.ServiceGetPayload<{ include: typeof serviceInclude }>): Static<typeof Service> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    kind: row.kind,
+    description: row.description,
+    department: row.unit,
+    source: sourceReference(row.source, row.quote),
+    ...entity(row)
+  }
+}
+
+export const conditionLinkInclude = {
+  condition: { select: { slug: true, name: true } },
+  unit: { select: unitReferenceSelect },
+  source: { select: sourceSelect }
+} satisfies Prisma.UnitConditionInclude
+
+export function conditionLink (row: Prisma.UnitConditionGetPayload<{ include: typeof conditionLinkInclude }>): Static<typeof ConditionLink> {
+  return {
+    condition: row.condition,
+    department: row.unit,
+    relation: row.relation,
     source: sourceReference(row.source, row.quote)
+  }
+}
+
+export const conditionInclude = {
+  units: { include: conditionLinkInclude, orderBy: [{ unit: { slug: 'asc' } }, { id: 'asc' }] }
+} satisfies Prisma.ConditionInclude
+
+export function condition (row: Prisma.ConditionGetPayload<{ include: typeof conditionInclude }>): Static<typeof Condition> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    departments: row.units.map(conditionLink),
+    ...entity(row)
+  }
+}
+
+export const eventInclude = {
+  hospital: { select: hospitalReferenceSelect },
+  unit: { select: unitReferenceSelect },
+  source: { select: sourceSelect }
+} satisfies Prisma.EventInclude
+
+export function event (row: Prisma.EventGetPayload<{ include: typeof eventInclude }>): Static<typeof Event> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    kind: row.kind,
+    year: row.year,
+    occurredOn: isoDate(row.occurredOn),
+    datePrecision: row.datePrecision,
+    hospital: row.hospital,
+    department: row.unit,
+    source: sourceReference(row.source, row.quote),
+    ...entity(row)
+  }
+}
+
+export const newsInclude = {
+  hospital: { select: hospitalReferenceSelect },
+  source: { select: sourceSelect },
+  units: { select: { unit: { select: unitReferenceSelect } }, orderBy: { unit: { slug: 'asc' } } }
+} satisfies Prisma.NewsArticleInclude
+
+type NewsRow = Prisma.NewsArticleGetPayload<{ include: typeof newsInclude }>
+
+export function newsSummary (row: NewsRow): Static<typeof NewsSummary> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    publishedOn: isoDate(row.publishedOn)!,
+    summary: row.summary,
+    imageFile: row.imageFile,
+    imageCaption: row.imageCaption,
+    hospital: row.hospital,
+    departments: row.units.map((link) => link.unit),
+    source: sourceReference(row.source, row.quote),
+    ...entity(row),
+    links: { self: `/v1/news/${row.slug}` }
+  }
+}
+
+export function newsArticle (row: NewsRow): Static<typeof NewsArticle> {
+  return { ...newsSummary(row), body: row.body }
+}
+
+export function hospital (row: Prisma.HospitalGetPayload<{ include: { source: { select: typeof sourceSelect } } }>): Static<typeof Hospital> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    shortName: row.shortName,
+    city: row.city,
+    province: row.province,
+    country: row.country,
+    source: sourceReference(row.source, row.quote),
+    ...entity(row),
+    links: {
+      self: `/v1/hospitals/${row.slug}`,
+      departments: `/v1/departments?hospital=${row.slug}`,
+      tree: `/v1/hospitals/${row.slug}/tree`
+    }
+  }
+}
+
+export function source (row: Prisma.SourceDocumentGetPayload<true>): Static<typeof Source> {
+  return {
+    id: row.id,
+    fileName: row.fileName,
+    title: row.title,
+    kind: row.kind,
+    statedOn: isoDate(row.statedOn),
+    breadcrumb: row.breadcrumb,
+    sha256: row.sha256,
+    ...entity(row),
+    links: { self: `/v1/sources/${row.id}` }
+  }
+}
+
+const departmentBaseInclude = {
+  hospital: { select: hospitalReferenceSelect },
+  parent: { select: unitReferenceSelect },
+  aliases: { select: { slug: true, name: true }, orderBy: { slug: 'asc' } },
+  source: { select: sourceSelect }
+} satisfies Prisma.UnitInclude
+
+/** What each `include` name adds to the department query: one batched query per relation, never one per row. */
+const departmentEmbeds = {
+  children: { children: { select: unitReferenceSelect, orderBy: { slug: 'asc' } } },
+  metrics: { observations: { include: observationInclude, orderBy: [{ metric: { code: 'asc' } }, { id: 'asc' }] } },
+  honors: { honors: { include: honorInclude, orderBy: [{ slug: 'asc' }, { id: 'asc' }] } },
+  services: { services: { include: serviceInclude, orderBy: [{ slug: 'asc' }, { id: 'asc' }] } },
+  conditions: { conditions: { include: conditionLinkInclude, orderBy: [{ condition: { slug: 'asc' } }, { id: 'asc' }] } },
+  events: { events: { include: eventInclude, orderBy: [{ occurredOn: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] } },
+  news: { newsArticles: { select: { article: { include: newsInclude } }, orderBy: { article: { publishedOn: 'desc' } } } }
+} satisfies Record<DepartmentInclude, Prisma.UnitInclude>
+
+type FullDepartmentInclude = typeof departmentBaseInclude & (typeof departmentEmbeds)[DepartmentInclude]
+/** A unit row with the base include and whichever embeds were asked for (built at run time from their names). */
+export type DepartmentRow = Prisma.UnitGetPayload<{ include: typeof departmentBaseInclude }> &
+  Partial<Omit<Prisma.UnitGetPayload<{ include: UnionToIntersection<FullDepartmentInclude> }>, keyof Prisma.UnitGetPayload<true>>>
+type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never
+
+export function departmentInclude (includes: readonly DepartmentInclude[]): Prisma.UnitInclude {
+  return Object.assign({}, departmentBaseInclude, ...includes.map((name) => departmentEmbeds[name])) as Prisma.UnitInclude
+}
+
+export function department (row: DepartmentRow): Static<typeof Department> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    kind: row.kind,
+    hospital: row.hospital,
+    parent: row.parent,
+    aliases: row.aliases,
+    summary: row.summary,
+    focus: row.focus,
+    establishedYear: row.establishedYear,
+    source: sourceReference(row.source, row.quote),
+    ...entity(row),
+    links: { self: `/v1/departments/${row.slug}`, metrics: `/v1/departments/${row.slug}/metrics` },
+    ...(row.children === undefined ? {} : { children: row.children }),
+    ...(row.observations === undefined ? {} : { metrics: row.observations.map(observation) }),
+    ...(row.honors === undefined ? {} : { honors: row.honors.map(honor) }),
+    ...(row.services === undefined ? {} : { services: row.services.map(service) }),
+    ...(row.conditions === undefined ? {} : { conditions: row.conditions.map(conditionLink) }),
+    ...(row.events === undefined ? {} : { events: row.events.map(event) }),
+    ...(row.newsArticles === undefined ? {} : { news: row.newsArticles.map((link) => newsSummary(link.article)) })
   }
 }

@@ -62,10 +62,31 @@ export const SourceReference = Type.Object({
 
 export const PageInfo = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, examples: [20] }),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= to get the next page; null on the last page' })
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= to get the next page; null on the last page' }),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'Number of matching rows, with ?count=true' }))
 }, { $id: 'PageInfo', additionalProperties: false })
 
-export const sharedSchemas = [IsoDate, ValidationIssue, Problem, SourceReference, PageInfo]
+export const UnitKind = Type.Enum(['division', 'department', 'center'], { $id: 'UnitKind' })
+
+export const UnitReference = Type.Object({
+  slug: Type.String({ examples: ['general-gynecology'] }),
+  name: Type.String({ examples: ['General Gynecology Department'] }),
+  kind: ref(UnitKind)
+}, { $id: 'UnitReference', description: 'A short reference to an organisational unit', additionalProperties: false })
+
+export const HospitalReference = Type.Object({
+  slug: Type.String({ examples: ['cqhcwc'] }),
+  name: Type.String({ examples: ['Chongqing Health Center for Women and Children'] }),
+  shortName: Type.Union([Type.String(), Type.Null()], { examples: ['CQHCWC'] })
+}, { $id: 'HospitalReference', additionalProperties: false })
+
+/** Fields every stored entity carries. */
+export const entityFields = {
+  version: Type.Integer({ minimum: 1, description: 'Incremented on every change' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}
+
+export const schemas = [IsoDate, ValidationIssue, Problem, SourceReference, PageInfo, UnitKind, UnitReference, HospitalReference]
 
 /** A documented error response, served as application/problem+json. */
 export function problemResponse (description: string) {

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { IsoDate, ref, SourceReference } from './common.ts'
+import { IsoDate, ref, SourceReference, UnitReference, entityFields } from './common.ts'
 
 export const MetricCategory = Type.Enum(
   ['capacity', 'staffing', 'activity', 'outcome', 'research', 'training', 'facility'],
@@ -14,6 +14,18 @@ export const MetricDefinitionSummary = Type.Object({
   category: ref(MetricCategory)
 }, { $id: 'MetricDefinitionSummary', additionalProperties: false })
 
+export const MetricDefinition = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  code: Type.String({ examples: ['beds'] }),
+  name: Type.String({ examples: ['Beds'] }),
+  description: Type.String(),
+  unit: Type.String({ description: 'UCUM unit code', examples: ['{bed}'] }),
+  unitLabel: Type.String({ examples: ['beds'] }),
+  category: ref(MetricCategory),
+  additive: Type.Boolean({ description: 'Whether values may be summed across units (counts yes; rates and averages no)' }),
+  ...entityFields
+}, { $id: 'MetricDefinition', description: 'What a figure measures', additionalProperties: false })
+
 export const Period = Type.Object({
   kind: Type.Enum(['annual', 'span', 'cumulative', 'point'], {
     description: 'annual: a rate per year; span: a stated window; cumulative: everything to date; point: a state at the stated date'
@@ -26,6 +38,7 @@ export const Period = Type.Object({
 
 export const Observation = Type.Object({
   id: Type.String({ format: 'uuid' }),
+  department: ref(UnitReference),
   metric: ref(MetricDefinitionSummary),
   value: Type.Number({ examples: [30000] }),
   comparator: Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>='), Type.Literal('>'), Type.Null()], {
@@ -37,8 +50,9 @@ export const Observation = Type.Object({
   period: ref(Period),
   statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'When the source stated the figure' }),
   note: Type.Union([Type.String(), Type.Null()]),
-  source: ref(SourceReference)
+  source: ref(SourceReference),
+  ...entityFields
 }, { $id: 'Observation', description: 'A figure with its qualifier, period and provenance', additionalProperties: false })
 export type ObservationBody = Static<typeof Observation>
 
-export const metricSchemas = [MetricCategory, MetricDefinitionSummary, Period, Observation]
+export const schemas = [MetricCategory, MetricDefinitionSummary, MetricDefinition, Period, Observation]

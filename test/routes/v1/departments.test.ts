@@ -60,7 +60,10 @@ t.test('bad query parameters are 400 problems that say what was wrong', async (t
     ['/v1/departments?limit=0', /limit must be >= 1/, '/limit'],
     ['/v1/departments?limit=101', /limit must be <= 100/, '/limit'],
     ['/v1/departments?limit=ten', /limit must be integer/, '/limit'],
-    ['/v1/departments?kind=ward', /kind must be equal to one of the allowed values/, '/kind'],
+    ['/v1/departments?kind=ward', /kind must be one of: division, department, center/, '/kind'],
+    ['/v1/departments?sort=bogus', /sort must be one of: slug, -slug, name, -name/, '/sort'],
+    ['/v1/departments?include=metrics,secrets', /Unknown include "secrets"; allowed: children, metrics/, '/include'],
+    ['/v1/departments?fields=name,password', /Unknown fields "password"/, '/fields'],
     ['/v1/departments?colour=blue', /colour is not a known parameter/, '/colour'],
     ['/v1/departments?parent=Not%20A%20Slug', /parent must match pattern/, '/parent'],
     ['/v1/departments?cursor=bm90IGEgY3Vyc29y', /cursor is not one this API issued/, '/cursor']

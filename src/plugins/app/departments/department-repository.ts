@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Prisma } from '../../../generated/prisma/client.ts'
-import { decodeCursor, encodeCursor } from '../../../lib/cursor.ts'
-import { observation, sourceReference } from '../../../lib/representation.ts'
-import type { DepartmentBody, DepartmentDetailBody } from '../../../schemas/departments.ts'
+import type { Prisma, UnitKind } from '../../../generated/prisma/client.ts'
+import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
+import { department, departmentInclude, type DepartmentRow } from '../../../lib/representation.ts'
+import type { DepartmentInclude } from '../../../schemas/departments.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,86 +11,70 @@ declare module 'fastify' {
   }
 }
 
-export interface DepartmentListQuery {
-  hospital?: string
-  kind?: string
-  parent?: string
-  limit?: number
-  cursor?: string
+export const departmentListSpec: ListSpec = {
+  resource: 'departments',
+  sort: {
+    slug: { field: 'slug', type: 'string' },
+    name: { field: 'name', type: 'string' },
+    establishedYear: { field: 'establishedYear', type: 'number', nullable: true },
+    updatedAt: { field: 'updatedAt', type: 'date' }
+  },
+  defaultSort: 'slug'
 }
 
-const departmentInclude = {
-  hospital: { select: { slug: true, name: true, shortName: true } },
-  parent: { select: { slug: true, name: true, kind: true } },
-  aliases: { select: { slug: true, name: true }, orderBy: { slug: 'asc' } },
-  source: { select: { id: true, title: true, statedOn: true } }
-} satisfies Prisma.UnitInclude
+export interface DepartmentFilters {
+  hospital?: string
+  kind?: UnitKind
+  parent?: string
+}
 
-type DepartmentRow = Prisma.UnitGetPayload<{ include: typeof departmentInclude }>
-
-function department (row: DepartmentRow): DepartmentBody {
+function filterWhere (filters: DepartmentFilters): Prisma.UnitWhereInput {
   return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    kind: row.kind,
-    hospital: row.hospital,
-    parent: row.parent,
-    aliases: row.aliases,
-    summary: row.summary,
-    focus: row.focus,
-    establishedYear: row.establishedYear,
-    source: sourceReference(row.source, row.quote),
-    version: row.version,
-    updatedAt: row.updatedAt.toISOString(),
-    links: { self: `/v1/departments/${row.slug}` }
+    ...(filters.hospital === undefined ? {} : { hospital: { slug: filters.hospital } }),
+    ...(filters.kind === undefined ? {} : { kind: filters.kind }),
+    ...(filters.parent === undefined ? {} : { parent: { slug: filters.parent } })
   }
 }
 
 export function createDepartmentRepository (fastify: FastifyInstance) {
-  const { prisma } = fastify
+  const { prisma, paging } = fastify
 
   return {
-    async list (query: DepartmentListQuery): Promise<{ data: DepartmentBody[], nextCursor: string | null }> {
-      const limit = query.limit ?? 20
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['slug']).slug
-      const rows = await prisma.unit.findMany({
-        where: {
-          ...(query.hospital === undefined ? {} : { hospital: { slug: query.hospital } }),
-          ...(query.kind === undefined ? {} : { kind: query.kind as DepartmentRow['kind'] }),
-          ...(query.parent === undefined ? {} : { parent: { slug: query.parent } }),
-          ...(after === undefined ? {} : { slug: { gt: after } })
-        },
-        include: departmentInclude,
-        orderBy: { slug: 'asc' },
-        take: limit + 1
-      })
-      const page = rows.slice(0, limit)
-      const last = page.at(-1)
-      return {
-        data: page.map(department),
-        nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ slug: last.slug }) : null
-      }
+    async list (filters: DepartmentFilters, page: PageRequest & { count?: boolean }, includes: DepartmentInclude[]) {
+      const plan = paging.plan(departmentListSpec, page)
+      const where = filterWhere(filters)
+      const [rows, total] = await Promise.all([
+        prisma.unit.findMany({
+          where: { AND: [where, plan.where] },
+          orderBy: plan.orderBy as Prisma.UnitOrderByWithRelationInput[],
+          take: plan.take,
+          include: departmentInclude(includes)
+        }),
+        page.count === true ? prisma.unit.count({ where }) : Promise.resolve(undefined)
+      ])
+      const { rows: pageRows, nextCursor } = plan.page(rows)
+      return { data: pageRows.map((row) => department(row as unknown as DepartmentRow)), nextCursor, limit: plan.limit, total }
     },
 
     /** The unit with this slug, or where the slug is an alias, the unit's canonical slug. */
-    async findBySlug (slug: string): Promise<{ department: DepartmentDetailBody } | { canonicalSlug: string } | null> {
-      const row = await prisma.unit.findUnique({
-        where: { slug },
-        include: {
-          ...departmentInclude,
-          children: { select: { slug: true, name: true, kind: true }, orderBy: { slug: 'asc' } },
-          observations: {
-            include: { metric: true, source: { select: { id: true, title: true, statedOn: true } } },
-            orderBy: [{ metric: { code: 'asc' } }, { id: 'asc' }]
-          }
-        }
-      })
-      if (row !== null) {
-        return { department: { ...department(row), children: row.children, metrics: row.observations.map(observation) } }
-      }
+    async findBySlug (slug: string, includes: DepartmentInclude[]) {
+      const row = await prisma.unit.findUnique({ where: { slug }, include: departmentInclude(includes) })
+      if (row !== null) return { department: department(row as unknown as DepartmentRow) }
+      return this.resolveAlias(slug)
+    },
+
+    async resolveAlias (slug: string): Promise<{ canonicalSlug: string } | null> {
       const alias = await prisma.unitAlias.findUnique({ where: { slug }, select: { unit: { select: { slug: true } } } })
       return alias === null ? null : { canonicalSlug: alias.unit.slug }
+    },
+
+    /** The unit's id for a slug or alias, for routes that list a unit's facts. */
+    async idForSlug (slug: string): Promise<string | null> {
+      const unit = await prisma.unit.findFirst({
+        where: { OR: [{ slug }, { aliases: { some: { slug } } }] },
+        select: { id: true }
+      })
+      return unit?.id ?? null
     }
   }
 }
@@ -99,4 +83,4 @@ export type DepartmentRepository = ReturnType<typeof createDepartmentRepository>
 
 export default fp(async (fastify) => {
   fastify.decorate('departmentRepository', createDepartmentRepository(fastify))
-}, { name: 'department-repository', dependencies: ['prisma'] })
+}, { name: 'department-repository', dependencies: ['prisma', 'paging'] })

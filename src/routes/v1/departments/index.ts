@@ -1,49 +1,80 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { fieldsParameter, includeParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
-import { problemResponse, ref } from '../../../schemas/common.ts'
-import { DepartmentDetail, DepartmentList, DepartmentListQuery, DepartmentParams } from '../../../schemas/departments.ts'
+import { departmentListSpec } from '../../../plugins/app/departments/department-repository.ts'
+import { problemResponse, ref, slug } from '../../../schemas/common.ts'
+import { Department, departmentIncludes, DepartmentParams, type DepartmentInclude } from '../../../schemas/departments.ts'
+
+const departmentFields = ['slug', 'name', 'kind', 'hospital', 'parent', 'aliases', 'summary', 'focus', 'establishedYear',
+  'source', 'version', 'updatedAt', 'links', ...departmentIncludes] as const
+
+const DepartmentList = listResponse(Department, 'DepartmentList', 'One page of organisational units')
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addSchema(DepartmentList)
+
   fastify.get('/', {
     schema: {
       tags: ['departments'],
       operationId: 'listDepartments',
       summary: 'List organisational units',
-      description: 'Divisions, departments and centers, ordered by slug, filtered by hospital, kind or parent. ' +
-        'Follow `page.nextCursor` for the next page.',
-      querystring: DepartmentListQuery,
+      description: 'Divisions, departments and centers, filtered by hospital, kind or parent. ' +
+        'Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page. ' +
+        '`include` embeds related resources without one query per unit; `fields` trims each item.',
+      querystring: Type.Object({
+        hospital: Type.Optional(slug({ description: 'Only units of this hospital', examples: ['cqhcwc'] })),
+        kind: Type.Optional(Type.Enum(['division', 'department', 'center'], { description: 'Only units of this kind' })),
+        parent: Type.Optional(slug({ description: 'Only direct children of this unit', examples: ['women-health-care-division'] })),
+        ...pagingParameters(departmentListSpec),
+        include: includeParameter(departmentIncludes),
+        fields: fieldsParameter(departmentFields)
+      }, { additionalProperties: false }),
       response: {
         200: ref(DepartmentList, { description: 'One page of units' }),
-        400: problemResponse('A filter, the limit or the cursor is invalid, or a parameter is unknown'),
+        400: problemResponse('A filter, limit, sort, cursor, include or field is invalid, or a parameter is unknown'),
+        406: problemResponse('The Accept header admits no JSON'),
         500: problemResponse('Unexpected server error')
       }
     }
-  }, async (request) => {
-    const { data, nextCursor } = await fastify.departmentRepository.list(request.query)
-    return { data, page: { limit: request.query.limit ?? 20, nextCursor } }
+  }, async (request, reply) => {
+    const { hospital, kind, parent, limit, cursor, sort, count, include, fields } = request.query
+    const includes = parseNames(include, departmentIncludes, 'include') as DepartmentInclude[]
+    const page = await fastify.departmentRepository.list({ hospital, kind, parent }, { limit, cursor, sort, count }, includes)
+    return sendPage(request, reply, page, { requested: fields, allowed: departmentFields })
   })
 
   fastify.get('/:slug', {
     schema: {
       tags: ['departments'],
       operationId: 'getDepartment',
-      summary: 'Get one organisational unit with its figures',
-      description: 'The unit with its children and every figure stated for it (value, qualifier, period, source quote). ' +
-        'An alias slug (e.g. `obstetrics-second-department`) answers 301 with the canonical URL in `Location`.',
+      summary: 'Get one organisational unit',
+      description: 'The unit with, by default, its children and every figure stated for it (value, qualifier, period, ' +
+        'source quote); `include` chooses what to embed. An alias slug (e.g. `obstetrics-second-department`) answers ' +
+        '301 with the canonical URL in `Location`.',
       params: DepartmentParams,
+      querystring: Type.Object({
+        include: includeParameter(departmentIncludes, 'children,metrics')
+      }, { additionalProperties: false }),
       response: {
-        200: ref(DepartmentDetail, { description: 'The unit with its children and figures' }),
+        200: ref(Department, { description: 'The unit with what was asked to embed' }),
         301: Type.Null({ description: 'The slug is an alias; `Location` holds the canonical URL' }),
-        400: problemResponse('The slug is not a valid slug'),
+        400: problemResponse('The slug is malformed or an include name is unknown'),
         404: problemResponse('No unit or alias has this slug'),
+        406: problemResponse('The Accept header admits no JSON'),
         500: problemResponse('Unexpected server error')
       }
     }
   }, async (request, reply) => {
-    const found = await fastify.departmentRepository.findBySlug(request.params.slug)
+    const includes = parseNames(request.query.include, departmentIncludes, 'include') as DepartmentInclude[]
+    const found = await fastify.departmentRepository.findBySlug(request.params.slug, includes)
     if (found === null) throw new ProblemError('notFound', `No department, division or center has the slug "${request.params.slug}".`)
-    if ('canonicalSlug' in found) return reply.redirect(`/v1/departments/${found.canonicalSlug}`, 301)
+    if ('canonicalSlug' in found) {
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+      return reply.redirect(`/v1/departments/${found.canonicalSlug}${query}`, 301)
+    }
+    reply.header('last-modified', new Date(found.department.updatedAt).toUTCString())
     return found.department
   })
 }

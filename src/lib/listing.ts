@@ -1,0 +1,79 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type TSchema } from 'typebox'
+import { PageInfo, ref } from '../schemas/common.ts'
+import { DEFAULT_LIMIT, MAX_LIMIT, parseNames, sortValues, type ListSpec } from './paging.ts'
+
+// The conventions every list shares: its query parameters, its envelope and Link header, `fields` and `include`.
+
+/** limit, cursor, sort and count: the paging parameters every list takes. */
+export function pagingParameters (spec: ListSpec) {
+  return {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Page size' })),
+    cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'The `page.nextCursor` of the previous page (same sort)' })),
+    sort: Type.Optional(Type.Enum(sortValues(spec), {
+      default: spec.defaultSort,
+      description: 'Sort key; a leading `-` sorts descending. Ties are broken by id, so the order is stable.'
+    })),
+    count: Type.Optional(Type.Boolean({ default: false, description: 'Add the exact number of matching rows as `page.total`' }))
+  }
+}
+
+/** `include`: related resources to embed, from a fixed list of names. */
+export function includeParameter (names: readonly string[], defaults?: string) {
+  return Type.Optional(Type.String({
+    maxLength: 500,
+    description: `Embed related resources, comma-separated, from: ${names.join(', ')}.`,
+    examples: [names.slice(0, 2).join(',')],
+    ...(defaults === undefined ? {} : { default: defaults })
+  }))
+}
+
+/** `fields`: sparse field selection. */
+export function fieldsParameter (names: readonly string[]) {
+  return Type.Optional(Type.String({
+    maxLength: 500,
+    description: `Return only these fields (and id), comma-separated, from: ${names.join(', ')}.`,
+    examples: [names.slice(0, 2).join(',')]
+  }))
+}
+
+/** The response envelope of a list of `item`. */
+export function listResponse (item: TSchema, id: string, description: string) {
+  return Type.Object({
+    data: Type.Array(ref(item)),
+    page: ref(PageInfo)
+  }, { $id: id, description, additionalProperties: false })
+}
+
+export interface Page<T> {
+  data: T[]
+  nextCursor: string | null
+  limit: number
+  total?: number
+}
+
+/** Sets the Link header and returns the envelope; with `fields`, trims each item and serialises what is left. */
+export function sendPage<T extends object> (request: FastifyRequest, reply: FastifyReply, page: Page<T>,
+  fields?: { requested: string | undefined, allowed: readonly string[] }) {
+  if (page.nextCursor !== null) {
+    const next = new URL(request.url, 'http://localhost')
+    next.searchParams.set('cursor', page.nextCursor)
+    reply.header('link', `<${next.pathname}${next.search}>; rel="next"`)
+  }
+  const selected = fields === undefined ? [] : parseNames(fields.requested, fields.allowed, 'fields')
+  const data = selected.length === 0 ? page.data : page.data.map((item) => pick(item, selected))
+  // A trimmed item no longer has every field the response schema requires; it is a subset of what the presenter
+  // built, so plain JSON serialisation cannot leak anything.
+  if (selected.length > 0) reply.serializer(JSON.stringify)
+  return {
+    data,
+    page: { limit: page.limit, nextCursor: page.nextCursor, ...(page.total === undefined ? {} : { total: page.total }) }
+  }
+}
+
+function pick<T extends object> (item: T, fields: string[]): Partial<T> {
+  const source = item as Record<string, unknown>
+  const picked: Record<string, unknown> = { id: source.id }
+  for (const field of fields) picked[field] = source[field]
+  return picked as Partial<T>
+}

@@ -1,0 +1,174 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { ProblemError } from './problem.ts'
+
+// Keyset paging shared by every list. A page is ordered by one sort key and then by id, so the order is total and
+// stable; the cursor carries the last row's key, signed, so a client cannot forge or edit it, and a page never
+// skips or repeats a row when rows are inserted between requests.
+
+export type SortType = 'string' | 'number' | 'date' | 'decimal'
+
+export interface SortKey {
+  /** The Prisma field the public sort name maps to. */
+  field: string
+  type: SortType
+  nullable?: boolean
+}
+
+export interface ListSpec {
+  /** Binds cursors to one list, so a cursor from /honors is refused by /events. */
+  resource: string
+  sort: Record<string, SortKey>
+  /** A public sort value, e.g. "name" or "-year". */
+  defaultSort: string
+}
+
+export interface PageRequest {
+  limit?: number
+  cursor?: string
+  sort?: string
+}
+
+type Where = Record<string, unknown>
+type CursorValue = string | number | null
+
+interface CursorPayload {
+  r: string
+  s: string
+  v: CursorValue
+  i: string
+}
+
+export const DEFAULT_LIMIT = 20
+export const MAX_LIMIT = 100
+
+/** The public sort values a spec accepts: each key ascending and, with a leading "-", descending. */
+export function sortValues (spec: ListSpec): string[] {
+  return Object.keys(spec.sort).flatMap((key) => [key, `-${key}`])
+}
+
+function badCursor (detail: string): ProblemError {
+  return new ProblemError('invalidRequest', detail, {
+    errors: [{ in: 'querystring', field: '/cursor', message: 'is not a valid cursor for this list' }]
+  })
+}
+
+export class CursorCodec {
+  readonly #key: Buffer
+
+  constructor (key: Buffer) {
+    this.#key = key
+  }
+
+  #sign (body: string): string {
+    return createHmac('sha256', this.#key).update(body).digest('base64url').slice(0, 22)
+  }
+
+  encode (payload: CursorPayload): string {
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
+    return `${body}.${this.#sign(body)}`
+  }
+
+  decode (cursor: string): CursorPayload {
+    const [body, signature, extra] = cursor.split('.')
+    if (body === undefined || signature === undefined || extra !== undefined) {
+      throw badCursor('The cursor is not one this API issued; start again without it.')
+    }
+    const expected = Buffer.from(this.#sign(body))
+    const given = Buffer.from(signature)
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw badCursor('The cursor is not one this API issued (or it was altered); start again without it.')
+    }
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload
+  }
+}
+
+function encodeValue (value: unknown): CursorValue {
+  if (value === null || value === undefined) return null
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'number' || typeof value === 'string') return value
+  return String(value) // Prisma.Decimal
+}
+
+function decodeValue (value: CursorValue, key: SortKey): unknown {
+  if (value === null) return null
+  return key.type === 'date' ? new Date(value) : value
+}
+
+/** Rows strictly after `value` in this key's direction; nulls sort last either way. */
+function after (key: SortKey, descending: boolean, value: unknown): Where[] {
+  if (value === null) return [] // null is last: nothing comes after it within this key
+  const beyond = { [key.field]: descending ? { lt: value } : { gt: value } }
+  return key.nullable === true ? [beyond, { [key.field]: null }] : [beyond]
+}
+
+export interface PagePlan {
+  limit: number
+  sort: string
+  orderBy: Where[]
+  /** The keyset condition for this page; an empty object on the first page. */
+  where: Where
+  /** One more than the limit, to learn whether a next page exists. */
+  take: number
+  page<Row extends { id: string }>(rows: Row[]): { rows: Row[], nextCursor: string | null }
+}
+
+export function planPage (codec: CursorCodec, spec: ListSpec, request: PageRequest): PagePlan {
+  const sort = request.sort ?? spec.defaultSort
+  const descending = sort.startsWith('-')
+  const key = spec.sort[descending ? sort.slice(1) : sort]
+  if (key === undefined) throw new Error(`${spec.resource}: sort "${sort}" is not in the spec`)
+  const limit = request.limit ?? DEFAULT_LIMIT
+  const direction = descending ? 'desc' : 'asc'
+  const orderBy: Where[] = [
+    { [key.field]: key.nullable === true ? { sort: direction, nulls: 'last' } : direction },
+    { id: 'asc' }
+  ]
+
+  let where: Where = {}
+  if (request.cursor !== undefined) {
+    const cursor = request.cursor === '' ? null : codec.decode(request.cursor)
+    if (cursor === null || cursor.r !== spec.resource || typeof cursor.i !== 'string') {
+      throw badCursor('The cursor belongs to another list; start again without it.')
+    }
+    if (cursor.s !== sort) {
+      throw badCursor(`The cursor was issued for sort=${cursor.s}; keep that sort or start again without a cursor.`)
+    }
+    const value = decodeValue(cursor.v, key)
+    where = {
+      OR: [
+        ...after(key, descending, value),
+        { [key.field]: value, id: { gt: cursor.i } }
+      ]
+    }
+  }
+
+  return {
+    limit,
+    sort,
+    orderBy,
+    where,
+    take: limit + 1,
+    page (rows) {
+      const pageRows = rows.slice(0, limit)
+      const last = pageRows.at(-1)
+      const nextCursor = rows.length > limit && last !== undefined
+        ? codec.encode({ r: spec.resource, s: sort, v: encodeValue((last as Record<string, unknown>)[key.field]), i: last.id })
+        : null
+      return { rows: pageRows, nextCursor }
+    }
+  }
+}
+
+/** Parses a comma-separated list parameter (include, fields) against its allowed names. */
+export function parseNames (value: string | undefined, allowed: readonly string[], parameter: string): string[] {
+  if (value === undefined || value === '') return []
+  const names = [...new Set(value.split(',').map((name) => name.trim()))]
+  const unknown = names.filter((name) => !allowed.includes(name))
+  if (unknown.length > 0) {
+    throw new ProblemError('invalidRequest',
+      `Unknown ${parameter} ${unknown.map((name) => `"${name}"`).join(', ')}; allowed: ${allowed.join(', ')}.`, {
+        errors: unknown.map(() => ({ in: 'querystring', field: `/${parameter}`, message: `must be a comma-separated list of: ${allowed.join(', ')}` }))
+      })
+  }
+  return names
+}

@@ -1,0 +1,35 @@
+import { Type } from 'typebox'
+import { IsoDate, ref, UnitReference, entityFields } from './common.ts'
+import { ConditionLink, Event, Honor, Service } from './facts.ts'
+import { Observation } from './metrics.ts'
+import { NewsSummary } from './news.ts'
+
+const sourceFields = {
+  id: Type.String({ format: 'uuid' }),
+  fileName: Type.String({ examples: ['000_5a20198f4fdda1e4.txt'] }),
+  title: Type.String({ examples: ['General Gynecology Department'] }),
+  kind: Type.Enum(['department_page', 'center_page', 'news_article']),
+  statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'The date the document states ("Updated: …"), if any' }),
+  breadcrumb: Type.Union([Type.String(), Type.Null()], { examples: ['Home>Women Health Care Division'] }),
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Of the full text as stored' }),
+  ...entityFields,
+  links: Type.Object({ self: Type.String() }, { additionalProperties: false })
+}
+
+export const Source = Type.Object(sourceFields, { $id: 'Source', description: 'A source document', additionalProperties: false })
+
+export const SourceDetail = Type.Object({
+  ...sourceFields,
+  fullText: Type.String(),
+  facts: Type.Object({
+    departments: Type.Array(ref(UnitReference), { description: 'Units this document introduces' }),
+    observations: Type.Array(ref(Observation)),
+    honors: Type.Array(ref(Honor)),
+    services: Type.Array(ref(Service)),
+    conditions: Type.Array(ref(ConditionLink)),
+    events: Type.Array(ref(Event)),
+    news: Type.Array(ref(NewsSummary))
+  }, { additionalProperties: false, description: 'Every fact this document backs' })
+}, { $id: 'SourceDetail', description: 'A source document with its text and the facts it backs', additionalProperties: false })
+
+export const schemas = [Source, SourceDetail]
