@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type TSchema } from 'typebox'
+import { Type, type TObject, type TSchema } from 'typebox'
 import { PageInfo, ref } from '../schemas/common.ts'
 import { DEFAULT_LIMIT, MAX_LIMIT, parseNames, sortValues, type ListSpec } from './paging.ts'
 
@@ -26,6 +26,11 @@ export function includeParameter (names: readonly string[], defaults?: string) {
     examples: [names.slice(0, 2).join(',')],
     ...(defaults === undefined ? {} : { default: defaults })
   }))
+}
+
+/** The names `fields` accepts for an item schema: its properties, except id (always returned). */
+export function fieldNames (item: TObject): string[] {
+  return Object.keys(item.properties).filter((name) => name !== 'id')
 }
 
 /** `fields`: sparse field selection. */

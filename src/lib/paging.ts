@@ -159,6 +159,34 @@ export function planPage (codec: CursorCodec, spec: ListSpec, request: PageReque
   }
 }
 
+export interface ListPage<Item> {
+  data: Item[]
+  nextCursor: string | null
+  limit: number
+  total?: number
+}
+
+/** What a repository supplies to list one page: its query, its count and its presenter. */
+export interface ListSource<Row extends { id: string }, Item> {
+  /** One page: the list's filters AND `keyset.where`, ordered by `keyset.orderBy`, `keyset.take` rows. */
+  find(keyset: { where: Where, orderBy: Where[], take: number }): Promise<Row[]>
+  /** Every row the filters match, for count=true. */
+  count(): Promise<number>
+  present(row: Row): Item
+}
+
+/** Lists one page of a resource: the rows, the cursor to the next page and, when asked for, the total. */
+export async function listPage<Row extends { id: string }, Item> (
+  plan: PagePlan, request: { count?: boolean }, source: ListSource<Row, Item>
+): Promise<ListPage<Item>> {
+  const [rows, total] = await Promise.all([
+    source.find({ where: plan.where, orderBy: plan.orderBy, take: plan.take }),
+    request.count === true ? source.count() : Promise.resolve(undefined)
+  ])
+  const { rows: pageRows, nextCursor } = plan.page(rows)
+  return { data: pageRows.map((row) => source.present(row)), nextCursor, limit: plan.limit, ...(total === undefined ? {} : { total }) }
+}
+
 /** Parses a comma-separated list parameter (include, fields) against its allowed names. */
 export function parseNames (value: string | undefined, allowed: readonly string[], parameter: string): string[] {
   if (value === undefined || value === '') return []

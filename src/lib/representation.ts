@@ -181,7 +181,8 @@ export const newsInclude = {
 
 type NewsRow = Prisma.NewsArticleGetPayload<{ include: typeof newsInclude }>
 
-export function newsSummary (row: NewsRow): Static<typeof NewsSummary> {
+/** Does not need the body, so lists can leave it out of the query. */
+export function newsSummary (row: Omit<NewsRow, 'body'>): Static<typeof NewsSummary> {
   return {
     id: row.id,
     slug: row.slug,
@@ -221,7 +222,8 @@ export function hospital (row: Prisma.HospitalGetPayload<{ include: { source: { 
   }
 }
 
-export function source (row: Prisma.SourceDocumentGetPayload<true>): Static<typeof Source> {
+/** Does not need the full text, so lists can leave it out of the query. */
+export function source (row: Omit<Prisma.SourceDocumentGetPayload<true>, 'fullText'>): Static<typeof Source> {
   return {
     id: row.id,
     fileName: row.fileName,
@@ -250,7 +252,7 @@ const departmentEmbeds = {
   services: { services: { include: serviceInclude, orderBy: [{ slug: 'asc' }, { id: 'asc' }] } },
   conditions: { conditions: { include: conditionLinkInclude, orderBy: [{ condition: { slug: 'asc' } }, { id: 'asc' }] } },
   events: { events: { include: eventInclude, orderBy: [{ occurredOn: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] } },
-  news: { newsArticles: { select: { article: { include: newsInclude } }, orderBy: { article: { publishedOn: 'desc' } } } }
+  news: { newsArticles: { select: { article: { include: newsInclude, omit: { body: true } } }, orderBy: { article: { publishedOn: 'desc' } } } }
 } satisfies Record<DepartmentInclude, Prisma.UnitInclude>
 
 type FullDepartmentInclude = typeof departmentBaseInclude & (typeof departmentEmbeds)[DepartmentInclude]

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { rejectUnacceptable } from '../lib/negotiation.ts'
 import { ProblemError } from '../lib/problem.ts'
 import { problemResponse } from '../schemas/common.ts'
 
@@ -8,12 +9,18 @@ const READY_TIMEOUT_MS = 1500
 // /health says the process is alive (for restarts); /ready says it can serve, i.e. the database answers
 // (for load balancers). A hung database must not hang the probe, hence the timeout.
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addHook('onRequest', rejectUnacceptable)
+
   fastify.get('/health', {
     schema: {
       tags: ['health'],
       operationId: 'getHealth',
       summary: 'Liveness: the process is up',
-      response: { 200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, description: 'The process is up' }) }
+      description: 'Answers 200 while the process runs, whatever the database does; for restart decisions.',
+      response: {
+        200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, description: 'The process is up' }),
+        406: problemResponse('The Accept header admits no JSON')
+      }
     }
   }, async () => ({ status: 'ok' as const }))
 
@@ -22,11 +29,13 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['health'],
       operationId: 'getReady',
       summary: 'Readiness: the database answers',
+      description: 'Answers 200 when the database answers a trivial query within 1.5 s, else 503 with Retry-After; for load balancers.',
       response: {
         200: Type.Object({
           status: Type.Literal('ready'),
           database: Type.Enum(['postgresql', 'pglite'])
         }, { additionalProperties: false, description: 'The database answers' }),
+        406: problemResponse('The Accept header admits no JSON'),
         503: problemResponse('The database does not answer within 1.5 s; retry after the Retry-After delay')
       }
     }

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { CursorCodec, planPage, type ListSpec, type PagePlan, type PageRequest } from '../../lib/paging.ts'
+import { CursorCodec, listPage, planPage, type ListPage, type ListSource, type ListSpec, type PagePlan, type PageRequest } from '../../lib/paging.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    paging: { plan(spec: ListSpec, request: PageRequest): PagePlan }
+    paging: {
+      plan(spec: ListSpec, request: PageRequest): PagePlan
+      /** Plans, fetches, counts (with count=true) and presents one page of a list. */
+      list<Row extends { id: string }, Item>(spec: ListSpec, request: PageRequest & { count?: boolean }, source: ListSource<Row, Item>): Promise<ListPage<Item>>
+      codec: CursorCodec
+    }
   }
 }
 
@@ -14,5 +19,10 @@ export default fp(async (fastify) => {
   const secret = fastify.config.CURSOR_SECRET
   if (secret === undefined) fastify.log.debug('CURSOR_SECRET is not set: paging cursors are valid for this process only')
   const codec = new CursorCodec(secret === undefined ? randomBytes(32) : Buffer.from(secret))
-  fastify.decorate('paging', { plan: (spec: ListSpec, request: PageRequest) => planPage(codec, spec, request) })
+  const plan = (spec: ListSpec, request: PageRequest): PagePlan => planPage(codec, spec, request)
+  fastify.decorate('paging', {
+    plan,
+    list: async (spec, request, source) => listPage(plan(spec, request), request, source),
+    codec
+  })
 }, { name: 'paging' })

@@ -11,6 +11,15 @@ export const apiDescription = [
   'Open API for a hospital\'s organisational units (divisions, departments, centers), their figures, honors, ' +
   'services, timeline and news. Every figure carries its qualifier (FHIR comparator and an approximate flag), ' +
   'its period and the verbatim sentence of the source document it came from.',
+  'Lists share one set of conventions. The envelope is `{ data, page: { limit, nextCursor } }`, with a ' +
+  '`Link: <…>; rel="next"` header while more pages follow. `limit` is 1 to 100 (default 20). `cursor` is the opaque, ' +
+  'signed `nextCursor` of the previous page: keyset paging, so rows inserted meanwhile are never skipped or repeated. ' +
+  '`sort` takes a documented key, with a leading `-` for descending, and ties are broken by id. `count=true` adds ' +
+  '`page.total`; `include` embeds related resources and `fields` trims items, where offered. Unknown parameters are ' +
+  'rejected with 400.',
+  'Every successful GET has a weak `ETag` (send it back in `If-None-Match` for a 304) and `Cache-Control`; detail ' +
+  'routes also send `Last-Modified`. Larger bodies are compressed (br, gzip). A wrong method answers 405 with ' +
+  '`Allow`, and an `Accept` header that admits no JSON answers 406.',
   'Errors are RFC 9457 `application/problem+json`; the problem types are:',
   problemList
 ].join('\n\n')
@@ -25,11 +34,26 @@ export default fp(async (fastify) => {
         title: 'Hospital Departments API',
         version: '1.0.0',
         description: apiDescription,
-        license: { name: 'MIT', identifier: 'MIT' }
+        license: { name: 'MIT', identifier: 'MIT' },
+        contact: { name: 'Hospital Departments API maintainers' }
       },
-      ...(config.PUBLIC_URL === undefined ? {} : { servers: [{ url: config.PUBLIC_URL }] }),
+      // A relative server keeps Swagger UI's "Try it out" on whichever host serves the docs.
+      servers: [config.PUBLIC_URL === undefined
+        ? { url: '/', description: 'The server that serves this document' }
+        : { url: config.PUBLIC_URL }],
+      // Reads are public: the empty requirement says so explicitly.
+      security: [{}],
       tags: [
+        { name: 'hospitals', description: 'Hospitals and their unit hierarchy' },
         { name: 'departments', description: 'Organisational units: divisions, departments and centers' },
+        { name: 'metrics', description: 'Figures with their qualifiers, periods and sources, and what each measures' },
+        { name: 'honors', description: 'Honors, designations, accreditations, memberships and distinctions' },
+        { name: 'services', description: 'Scope of diagnosis and treatment, screening and management programs' },
+        { name: 'conditions', description: 'Conditions treated, managed or screened, and by which units' },
+        { name: 'events', description: 'The timeline' },
+        { name: 'news', description: 'News articles' },
+        { name: 'sources', description: 'The source documents and the facts each one backs' },
+        { name: 'search', description: 'Full-text search across units, services, conditions, honors and news' },
         { name: 'health', description: 'Liveness and readiness probes' }
       ]
     },

@@ -41,19 +41,17 @@ export function createDepartmentRepository (fastify: FastifyInstance) {
 
   return {
     async list (filters: DepartmentFilters, page: PageRequest & { count?: boolean }, includes: DepartmentInclude[]) {
-      const plan = paging.plan(departmentListSpec, page)
       const where = filterWhere(filters)
-      const [rows, total] = await Promise.all([
-        prisma.unit.findMany({
-          where: { AND: [where, plan.where] },
-          orderBy: plan.orderBy as Prisma.UnitOrderByWithRelationInput[],
-          take: plan.take,
+      return await paging.list(departmentListSpec, page, {
+        find: async (keyset) => prisma.unit.findMany({
+          where: { AND: [where, keyset.where] },
+          orderBy: keyset.orderBy as Prisma.UnitOrderByWithRelationInput[],
+          take: keyset.take,
           include: departmentInclude(includes)
         }),
-        page.count === true ? prisma.unit.count({ where }) : Promise.resolve(undefined)
-      ])
-      const { rows: pageRows, nextCursor } = plan.page(rows)
-      return { data: pageRows.map((row) => department(row as unknown as DepartmentRow)), nextCursor, limit: plan.limit, total }
+        count: async () => prisma.unit.count({ where }),
+        present: (row) => department(row as unknown as DepartmentRow)
+      })
     },
 
     /** The unit with this slug, or where the slug is an alias, the unit's canonical slug. */

@@ -6,6 +6,7 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { departmentListSpec } from '../../../plugins/app/departments/department-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Department, departmentIncludes, DepartmentParams, type DepartmentInclude } from '../../../schemas/departments.ts'
+import departmentMetrics from './metrics.ts'
 
 const departmentFields = ['slug', 'name', 'kind', 'hospital', 'parent', 'aliases', 'summary', 'focus', 'establishedYear',
   'source', 'version', 'updatedAt', 'links', ...departmentIncludes] as const
@@ -14,6 +15,8 @@ const DepartmentList = listResponse(Department, 'DepartmentList', 'One page of o
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(DepartmentList)
+  // Autoload loads only index.ts from a folder that has one, so the unit's sub-resources are registered here.
+  await fastify.register(departmentMetrics)
 
   fastify.get('/', {
     schema: {
