@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { ProblemError } from '../../../lib/problem.ts'
+import { hospitalListSpec } from '../../../plugins/app/hospitals/hospital-repository.ts'
+import { problemResponse, ref, slug } from '../../../schemas/common.ts'
+import { Hospital, HospitalTree } from '../../../schemas/hospitals.ts'
+
+const hospitalFields = fieldNames(Hospital)
+
+const HospitalList = listResponse(Hospital, 'HospitalList', 'One page of hospitals')
+
+const HospitalParams = Type.Object({
+  slug: slug({ description: 'The hospital\'s slug', examples: ['cqhcwc'] })
+}, { additionalProperties: false })
+
+/** Detail routes take no query parameters; declaring none makes an unknown one a 400 rather than ignored. */
+const NoQuery = Type.Object({}, { additionalProperties: false })
+
+function notFound (slug: string): ProblemError {
+  return new ProblemError('notFound', `No hospital has the slug "${slug}".`)
+}
+
+const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addSchema(HospitalList)
+
+  fastify.get('/', {
+    schema: {
+      tags: ['hospitals'],
+      operationId: 'listHospitals',
+      summary: 'List hospitals',
+      description: 'Hospitals, filtered by country or city. ' +
+        'Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page.',
+      querystring: Type.Object({
+        country: Type.Optional(Type.String({
+          pattern: '^[A-Z]{2}$',
+          description: 'Only hospitals in this country (ISO 3166-1 alpha-2, upper case)',
+          examples: ['CN']
+        })),
+        city: Type.Optional(Type.String({
+          minLength: 1,
+          maxLength: 100,
+          description: 'Only hospitals in this city (exact name, as in `city`)',
+          examples: ['Chongqing']
+        })),
+        ...pagingParameters(hospitalListSpec),
+        fields: fieldsParameter(hospitalFields)
+      }, { additionalProperties: false }),
+      response: {
+        200: ref(HospitalList, { description: 'One page of hospitals' }),
+        400: problemResponse('A filter, limit, sort or cursor is invalid, or a parameter is unknown'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request, reply) => {
+    const { country, city, limit, cursor, sort, count, fields } = request.query
+    const page = await fastify.hospitalRepository.list({ country, city }, { limit, cursor, sort, count })
+    return sendPage(request, reply, page, { requested: fields, allowed: hospitalFields })
+  })
+
+  fastify.get('/:slug', {
+    schema: {
+      tags: ['hospitals'],
+      operationId: 'getHospital',
+      summary: 'Get one hospital',
+      description: 'The hospital with its location and the source sentence that names it; `links` lead to its units.',
+      params: HospitalParams,
+      querystring: NoQuery,
+      response: {
+        200: ref(Hospital, { description: 'The hospital' }),
+        400: problemResponse('The slug is malformed or a parameter is unknown'),
+        404: problemResponse('No hospital has this slug'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request, reply) => {
+    const found = await fastify.hospitalRepository.findBySlug(request.params.slug)
+    if (found === null) throw notFound(request.params.slug)
+    reply.header('last-modified', new Date(found.updatedAt).toUTCString())
+    return found
+  })
+
+  fastify.get('/:slug/tree', {
+    schema: {
+      tags: ['hospitals'],
+      operationId: 'getHospitalTree',
+      summary: 'Get a hospital\'s unit hierarchy',
+      description: 'Every division, department and center of the hospital, nested under its parent. Top-level units ' +
+        'have no parent; units at each level are in slug order.',
+      params: HospitalParams,
+      querystring: NoQuery,
+      response: {
+        200: ref(HospitalTree, { description: 'The hospital and its units as a tree' }),
+        400: problemResponse('The slug is malformed or a parameter is unknown'),
+        404: problemResponse('No hospital has this slug'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request) => {
+    // No Last-Modified here: the tree changes when a unit is added, moved or removed, and a removal leaves no
+    // timestamp behind. The ETag, computed from the body, covers every change.
+    const tree = await fastify.hospitalRepository.tree(request.params.slug)
+    if (tree === null) throw notFound(request.params.slug)
+    return tree
+  })
+}
+
+export default plugin
