@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type, type Static } from 'typebox'
+import type { Comparator } from '../../../generated/prisma/client.ts'
+import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { ProblemError } from '../../../lib/problem.ts'
+import { metricCodePattern, observationListSpec, type ObservationFilters } from '../../../plugins/app/metrics/metric-repository.ts'
+import { problemResponse, ref, slug } from '../../../schemas/common.ts'
+import { MetricCategory, Observation, Period } from '../../../schemas/metrics.ts'
+
+// The filters every list of figures takes; /v1/departments/{slug}/metrics reuses them without department/hospital.
+export const observationFilterParameters = {
+  metric: Type.Optional(Type.String({
+    pattern: `^${metricCodePattern}(?:,${metricCodePattern})*$`,
+    maxLength: 1000,
+    description: 'Only figures of these metrics: one code or a comma-separated list (see /v1/metric-definitions)',
+    examples: ['outpatient_visits.annual', 'staff.doctors,staff.nurses']
+  })),
+  category: Type.Optional(Type.Enum(MetricCategory.enum, { description: 'Only figures of metrics in this category', examples: ['staffing'] })),
+  periodKind: Type.Optional(Type.Enum(Period.properties.kind.enum, {
+    description: 'Only figures over this kind of period: annual rate, span, cumulative to date or point in time',
+    examples: ['annual']
+  })),
+  comparator: Type.Optional(Type.Enum(['<', '<=', '>=', '>', 'none'], {
+    description: 'Only figures with this FHIR comparator; `none` for figures stated without one (URL-encode `<` and `>`)',
+    examples: ['>']
+  })),
+  approximate: Type.Optional(Type.Boolean({ description: 'Only figures the source hedges ("about", "nearly"), or only unhedged ones' })),
+  exact: Type.Optional(Type.Boolean({ description: 'Only exact figures (no comparator, not approximate), or only qualified ones' })),
+  statedFrom: Type.Optional(Type.String({
+    format: 'date',
+    description: 'Only figures stated on or after this date; figures whose source gives no date are left out',
+    examples: ['2021-01-01']
+  })),
+  statedTo: Type.Optional(Type.String({
+    format: 'date',
+    description: 'Only figures stated on or before this date; figures whose source gives no date are left out',
+    examples: ['2021-03-31']
+  }))
+}
+
+export const observationFields = fieldNames(Observation)
+
+const ObservationFilterQuery = Type.Object(observationFilterParameters)
+
+const comparatorCodes = { '<': 'lt', '<=': 'le', '>=': 'ge', '>': 'gt', none: null } as const satisfies Record<string, Comparator | null>
+
+/** The repository's filters from the query; a date range that ends before it starts is a 400, not an empty page. */
+export function observationFilters (query: Static<typeof ObservationFilterQuery>): ObservationFilters {
+  const { metric, category, periodKind, comparator, approximate, exact, statedFrom, statedTo } = query
+  // YYYY-MM-DD strings (the schema enforces the format) compare as the dates they name.
+  if (statedFrom !== undefined && statedTo !== undefined && statedFrom > statedTo) {
+    throw new ProblemError('invalidRequest',
+      `statedFrom (${statedFrom}) is after statedTo (${statedTo}); both bounds are inclusive, so statedFrom must be on or before statedTo.`, {
+        errors: [
+          { in: 'querystring', field: '/statedFrom', message: 'must be on or before statedTo' },
+          { in: 'querystring', field: '/statedTo', message: 'must be on or after statedFrom' }
+        ]
+      })
+  }
+  return {
+    ...(metric === undefined ? {} : { metrics: [...new Set(metric.split(','))] }),
+    ...(category === undefined ? {} : { category }),
+    ...(periodKind === undefined ? {} : { periodKind }),
+    ...(comparator === undefined ? {} : { comparator: comparatorCodes[comparator] }),
+    ...(approximate === undefined ? {} : { approximate }),
+    ...(exact === undefined ? {} : { exact }),
+    // YYYY-MM-DD parses as UTC midnight, which is how Prisma sends a DATE column's value.
+    ...(statedFrom === undefined ? {} : { statedFrom: new Date(statedFrom) }),
+    ...(statedTo === undefined ? {} : { statedTo: new Date(statedTo) })
+  }
+}
+
+export const ObservationList = listResponse(Observation, 'ObservationList', 'One page of figures')
+
+const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addSchema(ObservationList)
+
+  fastify.get('/', {
+    schema: {
+      tags: ['metrics'],
+      operationId: 'listMetrics',
+      summary: 'List figures',
+      description: 'Every figure the sources state (beds, staff, annual activity, outcomes, ...), each with its ' +
+        'qualifier (comparator, approximate, exact), period, date and source quote. Filter by unit, hospital, metric, ' +
+        'category, period kind, qualifier or date stated; sort by date stated (default; undated figures last), value, ' +
+        'createdAt or updatedAt. Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page.',
+      querystring: Type.Object({
+        department: Type.Optional(slug({ description: 'Only figures of this unit (its slug or an alias)', examples: ['general-gynecology'] })),
+        hospital: Type.Optional(slug({ description: 'Only figures of this hospital\'s units', examples: ['cqhcwc'] })),
+        ...observationFilterParameters,
+        ...pagingParameters(observationListSpec),
+        fields: fieldsParameter(observationFields)
+      }, { additionalProperties: false }),
+      response: {
+        200: ref(ObservationList, { description: 'One page of figures' }),
+        400: problemResponse('A filter, limit, sort or cursor is invalid, the date range is reversed, or a parameter is unknown'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request, reply) => {
+    const { department, hospital, limit, cursor, sort, count, fields, ...query } = request.query
+    const page = await fastify.metricRepository.listObservations(
+      { department, hospital, ...observationFilters(query) }, { limit, cursor, sort, count })
+    return sendPage(request, reply, page, { requested: fields, allowed: observationFields })
+  })
+}
+
+export default plugin
