@@ -9,6 +9,28 @@ t.test('the committed openapi.yaml is what the routes generate', async (t) => {
   t.equal(committed, generated, 'openapi.yaml is stale: run `npm run openapi` and commit it')
 })
 
+t.test('every parameter has an example or an enumeration, except the opaque cursor and generated ids', async (t) => {
+  const spec = parse(await readFile(openApiPath, 'utf8')) as {
+    paths: Record<string, Record<string, { parameters?: Array<{ name: string, in: string, description?: string, example?: unknown, examples?: unknown, schema: Record<string, unknown> }> }>>
+  }
+  // No static cursor or generated id is valid (cursors are signed per deployment), and Swagger UI pre-fills
+  // examples in "Try it out", where an invalid one would turn a working call into a 400 or 404.
+  const opaque = new Set(['cursor', 'id'])
+  for (const [route, methods] of Object.entries(spec.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      for (const parameter of operation.parameters ?? []) {
+        t.ok(parameter.description, `${method.toUpperCase()} ${route} ${parameter.name} has a description`)
+        if (opaque.has(parameter.name)) continue
+        const schema = parameter.schema
+        const illustrated = parameter.example !== undefined || parameter.examples !== undefined || schema.examples !== undefined ||
+          schema.example !== undefined ||
+          schema.enum !== undefined || schema.type === 'boolean'
+        t.ok(illustrated, `${method.toUpperCase()} ${route} ${parameter.name} has an example or enumeration`)
+      }
+    }
+  }
+})
+
 t.test('every operation is documented: id, summary, tags and its error responses', async (t) => {
   const spec = parse(await readFile(openApiPath, 'utf8')) as {
     paths: Record<string, Record<string, { operationId?: string, summary?: string, tags?: string[], responses: Record<string, { description: string, content?: Record<string, unknown> }> }>>

@@ -8,7 +8,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT, parseNames, sortValues, type ListSpec } from 
 /** limit, cursor, sort and count: the paging parameters every list takes. */
 export function pagingParameters (spec: ListSpec) {
   return {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Page size' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Page size', examples: [DEFAULT_LIMIT] })),
     cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'The `page.nextCursor` of the previous page (same sort)' })),
     sort: Type.Optional(Type.Enum(sortValues(spec), {
       default: spec.defaultSort,

@@ -28,7 +28,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
           examples: ['department,service']
         })),
         hospital: Type.Optional(slug({ description: 'Only hits of this hospital (conditions are shared and then left out)', examples: ['cqhcwc'] })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Page size' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Page size', examples: [DEFAULT_LIMIT] })),
         cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'The `page.nextCursor` of the previous page (same q)' })),
         count: Type.Optional(Type.Boolean({ default: false, description: 'Add the exact number of hits as `page.total`' }))
       }, { additionalProperties: false }),
