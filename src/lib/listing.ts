@@ -69,7 +69,7 @@ export function sendPage<T extends object> (request: FastifyRequest, reply: Fast
   const data = selected.length === 0 ? page.data : page.data.map((item) => pick(item, selected))
   // A trimmed item no longer has every field the response schema requires; it is a subset of what the presenter
   // built, so plain JSON serialisation cannot leak anything.
-  if (selected.length > 0) reply.serializer(JSON.stringify)
+  if (selected.length > 0) reply.serializer(JSON.stringify).type('application/json; charset=utf-8')
   return {
     data,
     page: { limit: page.limit, nextCursor: page.nextCursor, ...(page.total === undefined ? {} : { total: page.total }) }

@@ -114,6 +114,7 @@ t.test('fields works on every list', async (t) => {
   for (const [url, field] of lists) {
     const response = await app.inject(url)
     t.equal(response.statusCode, 200, url)
+    t.equal(response.headers['content-type'], 'application/json; charset=utf-8', `${url} content type`)
     const items = response.json<{ data: Array<Record<string, unknown>> }>().data
     t.ok(items.length > 0, `${url} has items`)
     t.ok(items.every((item) => Object.keys(item).sort().join() === ['id', field].sort().join()), `${url} items are id and ${field}`)
