@@ -20,6 +20,12 @@ export const apiDescription = [
   'Every successful GET has a weak `ETag` (send it back in `If-None-Match` for a 304) and `Cache-Control`; detail ' +
   'routes also send `Last-Modified`. Larger bodies are compressed (br, gzip). A wrong method answers 405 with ' +
   '`Allow`, and an `Accept` header that admits no JSON answers 406.',
+  'Statistics carry qualifiers through the arithmetic. Every aggregate is `{ value, lower, upper, comparator, ' +
+  'approximate, exact }`. Exact + exact is exact. A `>` input makes the total a lower bound (`lower` known, `upper` ' +
+  'null), and a `<` input an upper bound. An approximate input makes the result approximate. A ratio divides the ' +
+  'crossed bounds: a lower bound over an exact figure is a lower bound, and an open upper bound in the denominator ' +
+  'opens the lower side. A ratio never divides by zero; it is absent, with the reason. Figures for different periods ' +
+  'are never summed together.',
   'Errors are RFC 9457 `application/problem+json`; the problem types are:',
   problemList
 ].join('\n\n')
@@ -54,6 +60,7 @@ export default fp(async (fastify) => {
         { name: 'news', description: 'News articles' },
         { name: 'sources', description: 'The source documents and the facts each one backs' },
         { name: 'search', description: 'Full-text search across units, services, conditions, honors and news' },
+        { name: 'statistics', description: 'Aggregates for dashboards, with qualifiers carried through the arithmetic' },
         { name: 'health', description: 'Liveness and readiness probes' }
       ]
     },

@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Static } from 'typebox'
+import type { Comparator, MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
+import { ProblemError } from '../../../lib/problem.ts'
+import { describe, fromStated, sum, type ComparatorSymbol } from '../../../lib/qualified.ts'
+import { hospitalReferenceSelect, isoDate, unitReferenceSelect } from '../../../lib/representation.ts'
+import type { SummaryGroup } from '../../../schemas/statistics.ts'
+import { unitWithSlug } from '../facts/fact-filters.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    statisticsRepository: StatisticsRepository
+  }
+}
+
+export interface SummaryFilters {
+  hospital?: string
+  department?: string
+  category?: MetricCategory
+  metric?: string[]
+  periodKind?: PeriodKind
+}
+
+const comparatorSymbols: Record<Comparator, ComparatorSymbol> = { lt: '<', le: '<=', ge: '>=', gt: '>' }
+
+const summaryInclude = {
+  unit: { select: { ...unitReferenceSelect, id: true, hospital: { select: hospitalReferenceSelect } } },
+  metric: true
+} satisfies Prisma.MetricObservationInclude
+
+type SummaryRow = Prisma.MetricObservationGetPayload<{ include: typeof summaryInclude }>
+
+/** The unit and every unit below it, so a division's summary covers its departments. */
+async function unitAndDescendants (prisma: FastifyInstance['prisma'], slug: string): Promise<string[]> {
+  const unit = await prisma.unit.findFirst({ where: unitWithSlug(slug), select: { id: true, hospitalId: true } })
+  if (unit === null) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
+  const units = await prisma.unit.findMany({ where: { hospitalId: unit.hospitalId }, select: { id: true, parentId: true } })
+  const found = [unit.id]
+  for (let index = 0; index < found.length; index++) {
+    for (const child of units) if (child.parentId === found[index]) found.push(child.id)
+  }
+  return found
+}
+
+function groupOf (rows: SummaryRow[]): Static<typeof SummaryGroup> {
+  const first = rows[0]!
+  const figures = rows.map((row) => fromStated(row.value.toNumber(), row.comparator === null ? null : comparatorSymbols[row.comparator], row.approximate))
+  const additive = first.metric.additive
+  return {
+    hospital: first.unit.hospital,
+    metric: { code: first.metric.code, name: first.metric.name, unit: first.metric.unit, unitLabel: first.metric.unitLabel, category: first.metric.category },
+    additive,
+    period: { kind: first.periodKind, duration: first.periodDuration, start: isoDate(first.periodStart), end: isoDate(first.periodEnd) },
+    total: additive ? describe(sum(figures)) : null,
+    totalAbsent: additive ? null : `${first.metric.name} is an average or a rate: it cannot be summed across units.`,
+    units: rows.map((row, index) => ({
+      department: { slug: row.unit.slug, name: row.unit.name, kind: row.unit.kind },
+      figure: describe(figures[index]!),
+      statedValue: row.statedValue,
+      statedOn: isoDate(row.statedOn),
+      observationId: row.id
+    })),
+    observationIds: rows.map((row) => row.id)
+  }
+}
+
+export function createStatisticsRepository (fastify: FastifyInstance) {
+  const { prisma } = fastify
+
+  return {
+    /**
+     * Totals per hospital, metric and period. Figures for different periods (kind, duration and window) are never summed
+     * together; where a unit states a metric more than once for the same period, its latest figure counts.
+     */
+    async summary (filters: SummaryFilters): Promise<Array<Static<typeof SummaryGroup>>> {
+      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const rows = await prisma.metricObservation.findMany({
+        where: {
+          ...(filters.hospital === undefined ? {} : { unit: { hospital: { slug: filters.hospital } } }),
+          ...(unitIds === undefined ? {} : { unitId: { in: unitIds } }),
+          ...(filters.periodKind === undefined ? {} : { periodKind: filters.periodKind }),
+          metric: {
+            ...(filters.category === undefined ? {} : { category: filters.category }),
+            ...(filters.metric === undefined ? {} : { code: { in: filters.metric } })
+          }
+        },
+        include: summaryInclude,
+        // Latest first, so the first figure of a unit in a group is the one that counts.
+        orderBy: [{ statedOn: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }]
+      })
+
+      const groups = new Map<string, SummaryRow[]>()
+      for (const row of rows) {
+        const key = [row.unit.hospital.slug, row.metric.code, row.periodKind, row.periodDuration ?? '',
+          isoDate(row.periodStart) ?? '', isoDate(row.periodEnd) ?? ''].join('\u0000')
+        const group = groups.get(key) ?? []
+        if (!group.some((member) => member.unitId === row.unitId)) group.push(row)
+        groups.set(key, group)
+      }
+      return [...groups.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, group]) => groupOf(group.sort((a, b) => (a.unit.slug < b.unit.slug ? -1 : 1))))
+    }
+  }
+}
+
+export type StatisticsRepository = ReturnType<typeof createStatisticsRepository>
+
+export default fp(async (fastify) => {
+  fastify.decorate('statisticsRepository', createStatisticsRepository(fastify))
+}, { name: 'statistics-repository', dependencies: ['prisma'] })

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { metricCodePattern } from '../../../plugins/app/metrics/metric-repository.ts'
+import { problemResponse, ref, slug } from '../../../schemas/common.ts'
+import { MetricCategory, Period } from '../../../schemas/metrics.ts'
+import { Summary } from '../../../schemas/statistics.ts'
+
+export const qualifierArithmetic = 'Totals carry their inputs\' qualifiers: exact + exact is exact; a `>` input makes ' +
+  'the total a lower bound (`lower` known, `upper` null); a `<` input an upper bound; an approximate input makes the ' +
+  'total approximate; figures for different periods are never summed together.'
+
+const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get('/summary', {
+    schema: {
+      tags: ['statistics'],
+      operationId: 'getStatisticsSummary',
+      summary: 'Totals per hospital, metric and period, with the breakdown per unit',
+      description: `For each hospital, metric and period (kind and duration), the total across units and the figure ` +
+        `each unit contributed, with the ids of the observations used. ${qualifierArithmetic} Metrics that are ` +
+        'averages or rates get no total (`totalAbsent` says why). A department filter covers the unit and the units below it.',
+      querystring: Type.Object({
+        hospital: Type.Optional(slug({ description: 'Only this hospital', examples: ['cqhcwc'] })),
+        department: Type.Optional(slug({ description: 'Only this unit and the units below it (slug or alias)', examples: ['women-health-care-division'] })),
+        category: Type.Optional(Type.Enum(MetricCategory.enum, { description: 'Only metrics in this category', examples: ['activity'] })),
+        metric: Type.Optional(Type.String({
+          pattern: `^${metricCodePattern}(?:,${metricCodePattern})*$`,
+          maxLength: 1000,
+          description: 'Only these metrics: one code or a comma-separated list',
+          examples: ['beds,outpatient_visits.annual']
+        })),
+        periodKind: Type.Optional(Type.Enum(Period.properties.kind.enum, { description: 'Only figures over this kind of period', examples: ['annual'] }))
+      }, { additionalProperties: false }),
+      response: {
+        200: ref(Summary, { description: 'One group per hospital, metric and period' }),
+        400: problemResponse('A filter is invalid or a parameter is unknown'),
+        404: problemResponse('The department does not exist'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request) => {
+    const { metric, ...filters } = request.query
+    const data = await fastify.statisticsRepository.summary({
+      ...filters,
+      ...(metric === undefined ? {} : { metric: [...new Set(metric.split(','))] })
+    } as Parameters<typeof fastify.statisticsRepository.summary>[0])
+    return { data }
+  })
+}
+
+export default plugin

@@ -1,0 +1,48 @@
+import { Type } from 'typebox'
+import { HospitalReference, IsoDate, ref, UnitReference } from './common.ts'
+import { MetricDefinitionSummary } from './metrics.ts'
+
+export const QualifiedValue = Type.Object({
+  value: Type.Number({ description: 'The central figure: the sum (or quotient) of the stated values', examples: [30000] }),
+  lower: Type.Union([Type.Number(), Type.Null()], { description: 'Lower bound; null when open or unknown', examples: [30000] }),
+  upper: Type.Union([Type.Number(), Type.Null()], { description: 'Upper bound; null when open or unknown', examples: [null] }),
+  lowerInclusive: Type.Boolean({ description: 'Whether the true figure may equal `lower`' }),
+  upperInclusive: Type.Boolean({ description: 'Whether the true figure may equal `upper`' }),
+  comparator: Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>='), Type.Literal('>'), Type.Null()], {
+    description: 'FHIR comparator of the result: `>` when only a lower bound is known, `<` when only an upper one'
+  }),
+  approximate: Type.Boolean({ description: 'Some input was hedged ("about", "nearly")' }),
+  exact: Type.Boolean({ description: 'Every input was exact, so the result is too' })
+}, {
+  $id: 'QualifiedValue',
+  description: 'A figure or aggregate with its qualifier carried through the arithmetic',
+  additionalProperties: false
+})
+
+export const SummaryGroup = Type.Object({
+  hospital: ref(HospitalReference),
+  metric: ref(MetricDefinitionSummary),
+  additive: Type.Boolean({ description: 'Whether the metric may be summed across units' }),
+  period: Type.Object({
+    kind: Type.Enum(['annual', 'span', 'cumulative', 'point']),
+    duration: Type.Union([Type.String(), Type.Null()], { examples: ['P1Y'] }),
+    start: Type.Union([ref(IsoDate), Type.Null()]),
+    end: Type.Union([ref(IsoDate), Type.Null()])
+  }, { additionalProperties: false, description: 'The one period every figure of the group is for' }),
+  total: Type.Union([ref(QualifiedValue), Type.Null()], { description: 'Across the units; null when the metric is not additive' }),
+  totalAbsent: Type.Union([Type.String(), Type.Null()], { description: 'Why there is no total, when there is none' }),
+  units: Type.Array(Type.Object({
+    department: ref(UnitReference),
+    figure: ref(QualifiedValue),
+    statedValue: Type.String({ examples: ['more than 30,000'] }),
+    statedOn: Type.Union([ref(IsoDate), Type.Null()]),
+    observationId: Type.String({ format: 'uuid' })
+  }, { additionalProperties: false }), { description: 'The figure each unit contributed (its latest for this period)' }),
+  observationIds: Type.Array(Type.String({ format: 'uuid' }), { description: 'The observations the total is computed from' })
+}, { $id: 'SummaryGroup', description: 'One metric for one period across a hospital\'s units', additionalProperties: false })
+
+export const Summary = Type.Object({
+  data: Type.Array(ref(SummaryGroup))
+}, { $id: 'Summary', description: 'Totals per hospital, metric and period, with the breakdown per unit', additionalProperties: false })
+
+export const schemas = [QualifiedValue, SummaryGroup, Summary]
