@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { HospitalReference, IsoDate, ref, UnitReference } from './common.ts'
+import { HospitalReference, IsoDate, ref, SourceReference, UnitReference } from './common.ts'
 import { MetricDefinitionSummary } from './metrics.ts'
 
 export const QualifiedValue = Type.Object({
@@ -45,4 +45,31 @@ export const Summary = Type.Object({
   data: Type.Array(ref(SummaryGroup))
 }, { $id: 'Summary', description: 'Totals per hospital, metric and period, with the breakdown per unit', additionalProperties: false })
 
-export const schemas = [QualifiedValue, SummaryGroup, Summary]
+export const RatioInput = Type.Object({
+  metric: Type.String({ examples: ['beds'] }),
+  observationId: Type.String({ format: 'uuid' }),
+  statedValue: Type.String({ examples: ['88'] }),
+  source: ref(SourceReference)
+}, { $id: 'RatioInput', description: 'A figure a ratio was computed from, with its provenance', additionalProperties: false })
+
+export const UnitRatio = Type.Object({
+  code: Type.String({ examples: ['beds_per_nurse'] }),
+  name: Type.String({ examples: ['Beds per nurse'] }),
+  formula: Type.String({ examples: ['beds / staff.nurses'] }),
+  unit: Type.String({ description: 'UCUM unit of the ratio', examples: ['{bed}/{nurse}'] }),
+  value: Type.Union([ref(QualifiedValue), Type.Null()], { description: 'Null when the ratio cannot be computed' }),
+  absent: Type.Union([Type.String(), Type.Null()], { description: 'Why there is no value, when there is none', examples: ['the denominator is zero'] }),
+  inputs: Type.Array(ref(RatioInput))
+}, { $id: 'UnitRatio', additionalProperties: false })
+
+export const UnitRatios = Type.Object({
+  hospital: ref(HospitalReference),
+  department: ref(UnitReference),
+  ratios: Type.Array(ref(UnitRatio))
+}, { $id: 'UnitRatios', description: 'The derived indicators of one unit whose inputs exist', additionalProperties: false })
+
+export const Ratios = Type.Object({
+  data: Type.Array(ref(UnitRatios))
+}, { $id: 'Ratios', additionalProperties: false })
+
+export const schemas = [QualifiedValue, SummaryGroup, Summary, RatioInput, UnitRatio, UnitRatios, Ratios]

@@ -106,3 +106,51 @@ t.test('bad input', async (t) => {
     t.match(response.json(), { status, detail }, query)
   }
 })
+
+interface Ratio { code: string, formula: string, unit: string, value: Qualified | null, absent: string | null, inputs: Array<{ metric: string, statedValue: string, source: { quote: string } }> }
+interface UnitRatios { department: { slug: string }, ratios: Ratio[] }
+
+t.test('ratios for the seeded general gynecology department, qualifiers carried through', async (t) => {
+  const fresh = await buildTestApp(t)
+  const response = await fresh.inject('/v1/statistics/ratios?department=general-gynecology')
+  t.equal(response.statusCode, 200)
+  const [unit, ...others] = response.json<{ data: UnitRatios[] }>().data
+  t.equal(others.length, 0)
+  t.equal(unit?.department.slug, 'general-gynecology')
+  const byCode = new Map(unit!.ratios.map((ratio) => [ratio.code, ratio]))
+  t.same([...byCode.keys()].sort(), ['bed_turnover', 'beds_per_nurse', 'nurses_per_doctor', 'outpatients_per_doctor', 'senior_title_share', 'surgeries_per_bed'])
+  t.match(byCode.get('beds_per_nurse'), { formula: 'beds / staff.nurses', value: { value: 88 / 36, lower: 88 / 36, upper: 88 / 36, exact: true } })
+  t.match(byCode.get('nurses_per_doctor')?.value, { value: 36 / 21, exact: true })
+  t.match(byCode.get('senior_title_share')?.value, { value: 3 / 61, exact: true })
+  t.match(byCode.get('outpatients_per_doctor')?.value, { value: 30000 / 21, lower: 30000 / 21, upper: null, comparator: '>', exact: false },
+    'more than 30,000 visits over 21 doctors is more than 1,428.6 per doctor')
+  t.match(byCode.get('bed_turnover')?.value, { value: 6000 / 88, lower: 6000 / 88, upper: null, comparator: '>' })
+  t.match(byCode.get('surgeries_per_bed')?.value, { value: 5000 / 88, comparator: '>' })
+  const inputs = byCode.get('outpatients_per_doctor')!.inputs
+  t.same(inputs.map((input) => [input.metric, input.statedValue]), [['outpatient_visits.annual', 'more than 30,000'], ['staff.doctors', '21']])
+  t.match(inputs[0]?.source.quote, /more than 30,000/)
+})
+
+t.test('units without inputs have no ratios; a zero denominator is absent with its reason; filters', async (t) => {
+  const fresh = await buildTestApp(t)
+  const all = (await fresh.inject('/v1/statistics/ratios')).json<{ data: UnitRatios[] }>().data
+  t.same(all.map((unit) => unit.department.slug), ['general-gynecology'], 'only the department with staff and beds')
+  const only = (await fresh.inject('/v1/statistics/ratios?ratio=beds_per_nurse')).json<{ data: UnitRatios[] }>().data
+  t.same(only[0]?.ratios.map((ratio) => ratio.code), ['beds_per_nurse'])
+
+  const twins = await fresh.prisma.unit.findUniqueOrThrow({ where: { slug: 'twins-department' } })
+  for (const [code, value] of [['beds', '20'], ['staff.nurses', '0']] as const) {
+    const metric = await fresh.prisma.metricDefinition.findUniqueOrThrow({ where: { code } })
+    await fresh.prisma.metricObservation.create({
+      data: { unitId: twins.id, metricId: metric.id, value, statedValue: value, periodKind: 'point', sourceId: twins.sourceId, quote: 'The specialized department for twins' }
+    })
+  }
+  const zero = (await fresh.inject('/v1/statistics/ratios?department=obstetrics-second-department')).json<{ data: UnitRatios[] }>().data
+  t.match(zero, [{ department: { slug: 'twins-department' }, ratios: [{ code: 'beds_per_nurse', value: null, absent: 'the denominator is zero' }] }])
+
+  for (const [query, status] of [['?ratio=happiness', 400], ['?department=nowhere', 404], ['?sort=code', 400]] as const) {
+    const response = await fresh.inject(`/v1/statistics/ratios${query}`)
+    t.equal(response.statusCode, status, query)
+    t.match(response.headers['content-type'], /^application\/problem\+json/)
+  }
+})

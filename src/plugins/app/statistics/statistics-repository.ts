@@ -3,9 +3,10 @@ import fp from 'fastify-plugin'
 import type { Static } from 'typebox'
 import type { Comparator, MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
-import { describe, fromStated, sum, type ComparatorSymbol } from '../../../lib/qualified.ts'
-import { hospitalReferenceSelect, isoDate, unitReferenceSelect } from '../../../lib/representation.ts'
-import type { SummaryGroup } from '../../../schemas/statistics.ts'
+import { describe, fromStated, ratio, sum, type ComparatorSymbol } from '../../../lib/qualified.ts'
+import { ratioDefinitions } from '../../../lib/ratios.ts'
+import { hospitalReferenceSelect, isoDate, sourceReference, sourceSelect, unitReferenceSelect } from '../../../lib/representation.ts'
+import type { SummaryGroup, UnitRatios } from '../../../schemas/statistics.ts'
 import { unitWithSlug } from '../facts/fact-filters.ts'
 
 declare module 'fastify' {
@@ -43,9 +44,13 @@ async function unitAndDescendants (prisma: FastifyInstance['prisma'], slug: stri
   return found
 }
 
+function figureOf (row: SummaryRow) {
+  return fromStated(row.value.toNumber(), row.comparator === null ? null : comparatorSymbols[row.comparator], row.approximate)
+}
+
 function groupOf (rows: SummaryRow[]): Static<typeof SummaryGroup> {
   const first = rows[0]!
-  const figures = rows.map((row) => fromStated(row.value.toNumber(), row.comparator === null ? null : comparatorSymbols[row.comparator], row.approximate))
+  const figures = rows.map(figureOf)
   const additive = first.metric.additive
   return {
     hospital: first.unit.hospital,
@@ -101,8 +106,67 @@ export function createStatisticsRepository (fastify: FastifyInstance) {
       return [...groups.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, group]) => groupOf(group.sort((a, b) => (a.unit.slug < b.unit.slug ? -1 : 1))))
+    },
+
+    /** Derived indicators per unit where their inputs exist, each with its formula and its inputs' provenance. */
+    async ratios (filters: RatioFilters): Promise<Array<Static<typeof UnitRatios>>> {
+      const codes = new Set(filters.ratio ?? ratioDefinitions.map((definition) => definition.code))
+      const metrics = [...new Set(ratioDefinitions.filter((definition) => codes.has(definition.code))
+        .flatMap((definition) => [definition.numerator, definition.denominator]))]
+      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const rows = await prisma.metricObservation.findMany({
+        where: {
+          ...(filters.hospital === undefined ? {} : { unit: { hospital: { slug: filters.hospital } } }),
+          ...(unitIds === undefined ? {} : { unitId: { in: unitIds } }),
+          metric: { code: { in: metrics } }
+        },
+        include: ratioInclude,
+        orderBy: [{ statedOn: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }]
+      })
+      const byUnit = new Map<string, RatioRow[]>()
+      for (const row of rows) byUnit.set(row.unit.slug, [...(byUnit.get(row.unit.slug) ?? []), row])
+      return [...byUnit.keys()].sort().flatMap((slug) => {
+        const result = unitRatios(byUnit.get(slug)!, codes)
+        return result === null ? [] : [result]
+      })
     }
   }
+}
+
+export interface RatioFilters {
+  hospital?: string
+  department?: string
+  ratio?: string[]
+}
+
+const ratioInclude = { ...summaryInclude, source: { select: sourceSelect } } satisfies Prisma.MetricObservationInclude
+type RatioRow = Prisma.MetricObservationGetPayload<{ include: typeof ratioInclude }>
+
+/** A unit's derived indicators from its latest figure of each input metric. */
+function unitRatios (rows: RatioRow[], codes: Set<string>): Static<typeof UnitRatios> | null {
+  const latest = new Map<string, RatioRow>()
+  for (const row of rows) if (!latest.has(row.metric.code)) latest.set(row.metric.code, row)
+  const input = (row: RatioRow) => ({
+    metric: row.metric.code, observationId: row.id, statedValue: row.statedValue, source: sourceReference(row.source, row.quote)
+  })
+  const ratios = ratioDefinitions.filter((definition) => codes.has(definition.code)).flatMap((definition) => {
+    const numerator = latest.get(definition.numerator)
+    const denominator = latest.get(definition.denominator)
+    if (numerator === undefined || denominator === undefined) return []
+    const result = ratio(figureOf(numerator), figureOf(denominator))
+    return [{
+      code: definition.code,
+      name: definition.name,
+      formula: `${definition.numerator} / ${definition.denominator}`,
+      unit: definition.unit,
+      value: 'figure' in result ? describe(result.figure) : null,
+      absent: 'absent' in result ? result.absent : null,
+      inputs: [input(numerator), input(denominator)]
+    }]
+  })
+  const first = rows[0]
+  if (ratios.length === 0 || first === undefined) return null
+  return { hospital: first.unit.hospital, department: { slug: first.unit.slug, name: first.unit.name, kind: first.unit.kind }, ratios }
 }
 
 export type StatisticsRepository = ReturnType<typeof createStatisticsRepository>

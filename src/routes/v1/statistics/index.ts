@@ -3,7 +3,9 @@ import { Type } from 'typebox'
 import { metricCodePattern } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { MetricCategory, Period } from '../../../schemas/metrics.ts'
-import { Summary } from '../../../schemas/statistics.ts'
+import { Ratios, Summary } from '../../../schemas/statistics.ts'
+import { ratioCodes, ratioDefinitions } from '../../../lib/ratios.ts'
+import { parseNames } from '../../../lib/paging.ts'
 
 export const qualifierArithmetic = 'Totals carry their inputs\' qualifiers: exact + exact is exact; a `>` input makes ' +
   'the total a lower bound (`lower` known, `upper` null); a `<` input an upper bound; an approximate input makes the ' +
@@ -44,6 +46,42 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       ...filters,
       ...(metric === undefined ? {} : { metric: [...new Set(metric.split(','))] })
     } as Parameters<typeof fastify.statisticsRepository.summary>[0])
+    return { data }
+  })
+
+  fastify.get('/ratios', {
+    schema: {
+      tags: ['statistics'],
+      operationId: 'getStatisticsRatios',
+      summary: 'Derived indicators per unit: beds per nurse, bed turnover, outpatients per doctor, ...',
+      description: 'For each unit whose inputs exist, the ratios ' +
+        ratioDefinitions.map((definition) => `\`${definition.code}\` (${definition.numerator} / ${definition.denominator})`).join(', ') +
+        ', each with its formula, its unit and the figures it was computed from (with their source quotes). A ratio divides ' +
+        'the crossed bounds of its inputs: a lower bound over an exact figure is a lower bound; an open upper bound in the ' +
+        'denominator opens the lower side; a zero denominator gives `value: null` and the reason in `absent`.',
+      querystring: Type.Object({
+        hospital: Type.Optional(slug({ description: 'Only units of this hospital', examples: ['cqhcwc'] })),
+        department: Type.Optional(slug({ description: 'Only this unit and the units below it (slug or alias)', examples: ['general-gynecology'] })),
+        ratio: Type.Optional(Type.String({
+          maxLength: 300,
+          description: `Only these ratios, comma-separated, from: ${ratioCodes.join(', ')}`,
+          examples: ['beds_per_nurse,bed_turnover']
+        }))
+      }, { additionalProperties: false }),
+      response: {
+        200: ref(Ratios, { description: 'One entry per unit that has at least one ratio' }),
+        400: problemResponse('A filter is invalid, a ratio code is unknown, or a parameter is unknown'),
+        404: problemResponse('The department does not exist'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request) => {
+    const { ratio, ...filters } = request.query
+    const data = await fastify.statisticsRepository.ratios({
+      ...filters,
+      ...(ratio === undefined ? {} : { ratio: parseNames(ratio, ratioCodes, 'ratio') })
+    })
     return { data }
   })
 }
