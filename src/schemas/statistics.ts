@@ -72,4 +72,38 @@ export const Ratios = Type.Object({
   data: Type.Array(ref(UnitRatios))
 }, { $id: 'Ratios', additionalProperties: false })
 
-export const schemas = [QualifiedValue, SummaryGroup, Summary, RatioInput, UnitRatio, UnitRatios, Ratios]
+export const TimeseriesPoint = Type.Object({
+  department: ref(UnitReference),
+  at: Type.Union([ref(IsoDate), Type.Null()], { description: 'Where to plot the point: the period end, else the date stated; null when the source gives neither' }),
+  period: Type.Object({
+    kind: Type.Enum(['annual', 'span', 'cumulative', 'point']),
+    duration: Type.Union([Type.String(), Type.Null()]),
+    start: Type.Union([ref(IsoDate), Type.Null()]),
+    end: Type.Union([ref(IsoDate), Type.Null()])
+  }, { additionalProperties: false }),
+  statedOn: Type.Union([ref(IsoDate), Type.Null()]),
+  figure: ref(QualifiedValue),
+  statedValue: Type.String({ examples: ['more than 30,000'] }),
+  observationId: Type.String({ format: 'uuid' }),
+  source: ref(SourceReference)
+}, { $id: 'TimeseriesPoint', description: 'One figure placed in time, with its bounds for error bars', additionalProperties: false })
+
+export const Timeseries = Type.Object({
+  metric: ref(MetricDefinitionSummary),
+  data: Type.Array(ref(TimeseriesPoint), { description: 'Oldest first; undated points last' })
+}, { $id: 'Timeseries', additionalProperties: false })
+
+export const UnitCoverage = Type.Object({
+  hospital: ref(HospitalReference),
+  department: ref(UnitReference),
+  reported: Type.Array(Type.String(), { description: 'Metric codes the unit has at least one figure for' }),
+  missing: Type.Array(Type.String(), { description: 'Metric codes it has none for' }),
+  completeness: Type.Number({ minimum: 0, maximum: 1, description: 'reported / (reported + missing)', examples: [0.85] })
+}, { $id: 'UnitCoverage', additionalProperties: false })
+
+export const Coverage = Type.Object({
+  metrics: Type.Array(Type.String(), { description: 'The metric codes coverage is measured against' }),
+  data: Type.Array(ref(UnitCoverage))
+}, { $id: 'Coverage', description: 'Which metrics each unit reports, and which are missing', additionalProperties: false })
+
+export const schemas = [QualifiedValue, SummaryGroup, Summary, RatioInput, UnitRatio, UnitRatios, Ratios, TimeseriesPoint, Timeseries, UnitCoverage, Coverage]

@@ -154,3 +154,62 @@ t.test('units without inputs have no ratios; a zero denominator is absent with i
     t.match(response.headers['content-type'], /^application\/problem\+json/)
   }
 })
+
+interface Point { department: { slug: string }, at: string | null, figure: Qualified, statedValue: string, source: { quote: string } }
+
+t.test('timeseries: points in time with bounds, oldest first, undated last', async (t) => {
+  const fresh = await buildTestApp(t)
+  const outpatients = await fresh.inject('/v1/statistics/timeseries?metric=outpatient_visits.annual')
+  t.equal(outpatients.statusCode, 200)
+  const body = outpatients.json<{ metric: { code: string, unit: string }, data: Point[] }>()
+  t.match(body.metric, { code: 'outpatient_visits.annual', unit: '{visit}' })
+  t.match(body.data, [{ department: { slug: 'general-gynecology' }, at: '2021-03-03', figure: { value: 30000, lower: 30000, upper: null, comparator: '>' }, statedValue: 'more than 30,000' }])
+  t.match(body.data[0]?.source.quote, /more than 30,000/)
+
+  const papers = (await fresh.inject('/v1/statistics/timeseries?metric=research.papers')).json<{ data: Point[] }>()
+  t.equal(papers.data[0]?.at, '2021-03-03', 'a span is placed at its end')
+
+  const twins = await fresh.prisma.unit.findUniqueOrThrow({ where: { slug: 'twins-department' } })
+  const beds = await fresh.prisma.metricDefinition.findUniqueOrThrow({ where: { code: 'beds' } })
+  const center = await fresh.prisma.unit.findUniqueOrThrow({ where: { slug: 'medical-examination-center' } })
+  await fresh.prisma.metricObservation.create({ data: { unitId: twins.id, metricId: beds.id, value: '40', statedValue: '40', periodKind: 'point', statedOn: new Date('2019-06-01'), sourceId: twins.sourceId, quote: 'x' } })
+  await fresh.prisma.metricObservation.create({ data: { unitId: center.id, metricId: beds.id, value: '12', statedValue: 'about 12', approximate: true, periodKind: 'point', sourceId: center.sourceId, quote: 'x' } })
+  const series = (await fresh.inject('/v1/statistics/timeseries?metric=beds')).json<{ data: Point[] }>()
+  t.same(series.data.map((point) => [point.department.slug, point.at, point.figure.value]), [
+    ['twins-department', '2019-06-01', 40],
+    ['general-gynecology', '2021-03-03', 88],
+    ['medical-examination-center', null, 12]
+  ])
+  t.match(series.data[2]?.figure, { approximate: true, exact: false })
+  const one = (await fresh.inject('/v1/statistics/timeseries?metric=beds&department=obstetrics-second-department')).json<{ data: Point[] }>()
+  t.equal(one.data.length, 1)
+
+  for (const [query, status] of [['', 400], ['?metric=Beds', 400], ['?metric=heartbeats', 404], ['?metric=beds&department=nowhere', 404], ['?metric=beds&limit=3', 400]] as const) {
+    const response = await fresh.inject(`/v1/statistics/timeseries${query}`)
+    t.equal(response.statusCode, status, query || '(no metric)')
+    t.match(response.headers['content-type'], /^application\/problem\+json/)
+  }
+})
+
+t.test('coverage: reported and missing metrics per unit', async (t) => {
+  const fresh = await buildTestApp(t)
+  const response = await fresh.inject('/v1/statistics/coverage?hospital=cqhcwc')
+  t.equal(response.statusCode, 200)
+  const body = response.json<{ metrics: string[], data: Array<{ department: { slug: string }, reported: string[], missing: string[], completeness: number }> }>()
+  t.equal(body.metrics.length, 20)
+  const bySlug = new Map(body.data.map((unit) => [unit.department.slug, unit]))
+  t.equal(bySlug.size, 5, 'every unit, including those with no figures')
+  t.equal(bySlug.get('general-gynecology')?.reported.length, 17)
+  t.equal(bySlug.get('general-gynecology')?.completeness, 17 / 20)
+  t.same(bySlug.get('twins-department')?.reported, ['outcome.twin_gestational_age_mean', 'outcome.twin_preterm_survival_under_32w'])
+  t.same(bySlug.get('women-health-care-division')?.reported, [])
+  t.equal(bySlug.get('women-health-care-division')?.completeness, 0)
+  t.ok(bySlug.get('medical-examination-center')?.missing.includes('beds'))
+
+  const staffing = (await fresh.inject('/v1/statistics/coverage?category=staffing&department=women-health-care-division')).json<typeof body>()
+  t.equal(staffing.metrics.length, 6)
+  t.same(staffing.data.map((unit) => [unit.department.slug, unit.completeness]), [['general-gynecology', 1], ['women-health-care-division', 0]])
+  for (const [query, status] of [['?category=money', 400], ['?department=nowhere', 404]] as const) {
+    t.equal((await fresh.inject(`/v1/statistics/coverage${query}`)).statusCode, status, query)
+  }
+})

@@ -6,7 +6,7 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { describe, fromStated, ratio, sum, type ComparatorSymbol } from '../../../lib/qualified.ts'
 import { ratioDefinitions } from '../../../lib/ratios.ts'
 import { hospitalReferenceSelect, isoDate, sourceReference, sourceSelect, unitReferenceSelect } from '../../../lib/representation.ts'
-import type { SummaryGroup, UnitRatios } from '../../../schemas/statistics.ts'
+import type { Coverage, SummaryGroup, Timeseries, UnitRatios } from '../../../schemas/statistics.ts'
 import { unitWithSlug } from '../facts/fact-filters.ts'
 
 declare module 'fastify' {
@@ -129,6 +129,78 @@ export function createStatisticsRepository (fastify: FastifyInstance) {
         const result = unitRatios(byUnit.get(slug)!, codes)
         return result === null ? [] : [result]
       })
+    },
+
+    /** Every figure of one metric placed in time (period end, else the date stated), oldest first. */
+    async timeseries (filters: TimeseriesFilters): Promise<Static<typeof Timeseries>> {
+      const metric = await prisma.metricDefinition.findUnique({ where: { code: filters.metric } })
+      if (metric === null) throw new ProblemError('notFound', `No metric has the code "${filters.metric}"; see /v1/metric-definitions.`)
+      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const rows = await prisma.metricObservation.findMany({
+        where: {
+          metricId: metric.id,
+          ...(filters.hospital === undefined ? {} : { unit: { hospital: { slug: filters.hospital } } }),
+          ...(unitIds === undefined ? {} : { unitId: { in: unitIds } })
+        },
+        include: ratioInclude
+      })
+      const at = (row: RatioRow): string | null => isoDate(row.periodEnd ?? row.statedOn)
+      const points = rows.map((row) => ({
+        department: { slug: row.unit.slug, name: row.unit.name, kind: row.unit.kind },
+        at: at(row),
+        period: { kind: row.periodKind, duration: row.periodDuration, start: isoDate(row.periodStart), end: isoDate(row.periodEnd) },
+        statedOn: isoDate(row.statedOn),
+        figure: describe(figureOf(row)),
+        statedValue: row.statedValue,
+        observationId: row.id,
+        source: sourceReference(row.source, row.quote)
+      }))
+      // Oldest first, undated last; then by unit and id so the order is stable.
+      points.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff') ||
+        a.department.slug.localeCompare(b.department.slug) || a.observationId.localeCompare(b.observationId))
+      return {
+        metric: { code: metric.code, name: metric.name, unit: metric.unit, unitLabel: metric.unitLabel, category: metric.category },
+        data: points
+      }
+    },
+
+    /** For each unit, which of the metrics (of a category, if given) it reports and which are missing. */
+    async coverage (filters: CoverageFilters): Promise<Static<typeof Coverage>> {
+      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const [definitions, units] = await Promise.all([
+        prisma.metricDefinition.findMany({
+          where: filters.category === undefined ? {} : { category: filters.category },
+          select: { id: true, code: true },
+          orderBy: { code: 'asc' }
+        }),
+        prisma.unit.findMany({
+          where: {
+            ...(filters.hospital === undefined ? {} : { hospital: { slug: filters.hospital } }),
+            ...(unitIds === undefined ? {} : { id: { in: unitIds } })
+          },
+          select: {
+            ...unitReferenceSelect,
+            hospital: { select: hospitalReferenceSelect },
+            observations: { select: { metric: { select: { code: true } } }, distinct: ['metricId'] }
+          },
+          orderBy: { slug: 'asc' }
+        })
+      ])
+      const codes = definitions.map((definition) => definition.code)
+      return {
+        metrics: codes,
+        data: units.map((unit) => {
+          const has = new Set(unit.observations.map((observation) => observation.metric.code))
+          const reported = codes.filter((code) => has.has(code))
+          return {
+            hospital: unit.hospital,
+            department: { slug: unit.slug, name: unit.name, kind: unit.kind },
+            reported,
+            missing: codes.filter((code) => !has.has(code)),
+            completeness: codes.length === 0 ? 0 : reported.length / codes.length
+          }
+        })
+      }
     }
   }
 }
@@ -167,6 +239,18 @@ function unitRatios (rows: RatioRow[], codes: Set<string>): Static<typeof UnitRa
   const first = rows[0]
   if (ratios.length === 0 || first === undefined) return null
   return { hospital: first.unit.hospital, department: { slug: first.unit.slug, name: first.unit.name, kind: first.unit.kind }, ratios }
+}
+
+export interface TimeseriesFilters {
+  metric: string
+  hospital?: string
+  department?: string
+}
+
+export interface CoverageFilters {
+  hospital?: string
+  department?: string
+  category?: MetricCategory
 }
 
 export type StatisticsRepository = ReturnType<typeof createStatisticsRepository>

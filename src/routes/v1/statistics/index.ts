@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { metricCodePattern } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { MetricCategory, Period } from '../../../schemas/metrics.ts'
-import { Ratios, Summary } from '../../../schemas/statistics.ts'
+import { Coverage, Ratios, Summary, Timeseries } from '../../../schemas/statistics.ts'
 import { ratioCodes, ratioDefinitions } from '../../../lib/ratios.ts'
 import { parseNames } from '../../../lib/paging.ts'
 
@@ -84,6 +84,51 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     })
     return { data }
   })
+
+  fastify.get('/timeseries', {
+    schema: {
+      tags: ['statistics'],
+      operationId: 'getStatisticsTimeseries',
+      summary: 'One metric over time, ready for a chart',
+      description: 'Every figure of the metric, placed at its period end (else the date its source states), oldest ' +
+        'first with undated figures last, each with its period, its bounds (`figure.lower`/`figure.upper`, for error ' +
+        'bars or shaded ranges), its qualifier and its source.',
+      querystring: Type.Object({
+        metric: Type.String({ pattern: `^${metricCodePattern}$`, maxLength: 200, description: 'The metric code', examples: ['beds'] }),
+        hospital: Type.Optional(slug({ description: 'Only units of this hospital', examples: ['cqhcwc'] })),
+        department: Type.Optional(slug({ description: 'Only this unit and the units below it (slug or alias)', examples: ['general-gynecology'] }))
+      }, { additionalProperties: false }),
+      response: {
+        200: ref(Timeseries, { description: 'The metric and its points in time' }),
+        400: problemResponse('metric is missing or malformed, or a parameter is unknown'),
+        404: problemResponse('The metric or the department does not exist'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request) => fastify.statisticsRepository.timeseries(request.query))
+
+  fastify.get('/coverage', {
+    schema: {
+      tags: ['statistics'],
+      operationId: 'getStatisticsCoverage',
+      summary: 'Which metrics each unit reports, and which are missing',
+      description: 'For each unit, the metric codes it has at least one figure for, the ones it has none for, and the ' +
+        'share reported, so a dashboard can show data completeness. `category` narrows the metrics measured against.',
+      querystring: Type.Object({
+        hospital: Type.Optional(slug({ description: 'Only units of this hospital', examples: ['cqhcwc'] })),
+        department: Type.Optional(slug({ description: 'Only this unit and the units below it (slug or alias)', examples: ['women-health-care-division'] })),
+        category: Type.Optional(Type.Enum(MetricCategory.enum, { description: 'Only metrics in this category', examples: ['staffing'] }))
+      }, { additionalProperties: false }),
+      response: {
+        200: ref(Coverage, { description: 'Reported and missing metrics per unit' }),
+        400: problemResponse('A filter is invalid or a parameter is unknown'),
+        404: problemResponse('The department does not exist'),
+        406: problemResponse('The Accept header admits no JSON'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request) => fastify.statisticsRepository.coverage(request.query as Parameters<typeof fastify.statisticsRepository.coverage>[0]))
 }
 
 export default plugin
