@@ -10,7 +10,8 @@ import type { Source } from '../schemas/sources.ts'
 // Database rows to public JSON: camelCase, ISO dates, numbers, references by slug, and provenance on every fact.
 // Each presenter sits next to the Prisma include it needs, so the query and the shape change together.
 
-const comparatorSymbols: Record<Comparator, '<' | '<=' | '>=' | '>'> = { lt: '<', le: '<=', ge: '>=', gt: '>' }
+/** The FHIR comparator symbol of a stored comparator code. */
+export const comparatorSymbols: Record<Comparator, '<' | '<=' | '>=' | '>'> = { lt: '<', le: '<=', ge: '>=', gt: '>' }
 
 export function isoDate (value: Date | null): string | null {
   return value === null ? null : value.toISOString().slice(0, 10)

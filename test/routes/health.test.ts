@@ -21,3 +21,13 @@ t.test('/ready is a 503 problem with Retry-After when the database is gone, whil
   t.match(ready.json(), { type: '/problems/service-unavailable', status: 503, detail: 'The database is not answering.' })
   t.equal((await app.inject('/health')).statusCode, 200)
 })
+
+t.test('the probes answer 406 to an Accept header that admits no JSON', async (t) => {
+  const app = await buildTestApp(t)
+  for (const url of ['/health', '/ready']) {
+    const response = await app.inject({ url, headers: { accept: 'text/html' } })
+    t.equal(response.statusCode, 406, url)
+    t.match(response.headers['content-type'], /^application\/problem\+json/)
+    t.match(response.json(), { type: '/problems/not-acceptable' })
+  }
+})

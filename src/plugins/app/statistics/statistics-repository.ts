@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Static } from 'typebox'
-import type { Comparator, MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
+import type { MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
-import { describe, fromStated, ratio, sum, type ComparatorSymbol } from '../../../lib/qualified.ts'
+import { describe, fromStated, ratio, sum } from '../../../lib/qualified.ts'
 import { ratioDefinitions } from '../../../lib/ratios.ts'
-import { hospitalReferenceSelect, isoDate, sourceReference, sourceSelect, unitReferenceSelect } from '../../../lib/representation.ts'
+import { comparatorSymbols, hospitalReferenceSelect, isoDate, sourceReference, sourceSelect, unitReferenceSelect } from '../../../lib/representation.ts'
 import type { Coverage, SummaryGroup, Timeseries, UnitRatios } from '../../../schemas/statistics.ts'
 import { unitWithSlug } from '../facts/fact-filters.ts'
 
@@ -22,8 +22,6 @@ export interface SummaryFilters {
   metric?: string[]
   periodKind?: PeriodKind
 }
-
-const comparatorSymbols: Record<Comparator, ComparatorSymbol> = { lt: '<', le: '<=', ge: '>=', gt: '>' }
 
 const summaryInclude = {
   unit: { select: { ...unitReferenceSelect, id: true, hospital: { select: hospitalReferenceSelect } } },

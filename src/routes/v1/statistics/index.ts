@@ -45,7 +45,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const data = await fastify.statisticsRepository.summary({
       ...filters,
       ...(metric === undefined ? {} : { metric: [...new Set(metric.split(','))] })
-    } as Parameters<typeof fastify.statisticsRepository.summary>[0])
+    })
     return { data }
   })
 
@@ -128,7 +128,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
         500: problemResponse('Unexpected server error')
       }
     }
-  }, async (request) => fastify.statisticsRepository.coverage(request.query as Parameters<typeof fastify.statisticsRepository.coverage>[0]))
+  }, async (request) => fastify.statisticsRepository.coverage(request.query))
 }
 
 export default plugin
