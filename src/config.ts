@@ -36,6 +36,11 @@ export const ConfigSchema = Type.Object({
     default: 'public, no-cache',
     minLength: 1,
     description: 'Cache-Control of successful GET responses (clients revalidate cheaply with ETag)'
+  }),
+  STATISTICS_CACHE_ENTRIES: Type.Integer({
+    default: 1000,
+    minimum: 0,
+    description: 'Statistics results kept in memory until the data changes; 0 turns the cache off'
   })
 })
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../src/app.ts'
@@ -62,4 +63,13 @@ export async function openTestDatabase (t: Teardown, options: { migrated?: boole
   if (options.migrated === true || options.seeded === true) await database.withSession((session) => migrate(session))
   if (options.seeded === true) await seedDatabase(database.prisma)
   return database
+}
+
+/**
+ * Resolves on the app's next data change, which must come within five seconds. A test that writes behind the API's
+ * back and then reads a statistic it read before waits for it: the database reports a commit to the app's cache a
+ * moment after the commit itself.
+ */
+export async function nextDataChange (app: FastifyInstance): Promise<void> {
+  await once(app.dataChanges, 'change', { signal: AbortSignal.timeout(5000) })
 }

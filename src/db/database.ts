@@ -5,6 +5,7 @@ import pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { Config } from '../config.ts'
 import { PrismaClient } from '../generated/prisma/client.ts'
+import { listenPostgres, type NotificationHandlers, type StopListening } from './listener.ts'
 import { pgClientSession, pgliteSession, type SqlSession } from './sql-session.ts'
 
 // One place chooses the database: a PostgreSQL server when DATABASE_URL is set, otherwise an embedded PGlite
@@ -19,6 +20,8 @@ export interface Database {
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>
+  /** Delivers the channel's NOTIFY payloads to `handlers` until the returned function is called. */
+  listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>
   close(): Promise<void>
 }
 
@@ -69,6 +72,8 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
     async ping () {
       await pool.query('SELECT 1')
     },
+    listen: async (channel, handlers) =>
+      listenPostgres(connectionString, channel, handlers, { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS }),
     async close () {
       if (closed) return
       closed = true
@@ -91,6 +96,14 @@ async function openPglite (dataDir: string): Promise<Database> {
     withSession: async (work) => work(session),
     async ping () {
       await db.query('SELECT 1')
+    },
+    async listen (channel, handlers) {
+      // One in-process connection: a notification arrives when the transaction that sent it commits.
+      const unlisten = await db.listen(channel, handlers.notify)
+      handlers.listening(true)
+      return async () => {
+        if (!db.closed) await unlisten()
+      }
     },
     async close () {
       await prisma.$disconnect()

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TObject, type TSchema } from 'typebox'
 import { PageInfo, ref } from '../schemas/common.ts'
+import { sendCsv, wantsCsv, type CsvColumn } from './csv.ts'
+import { ProblemError } from './problem.ts'
 import { DEFAULT_LIMIT, MAX_LIMIT, parseNames, sortValues, type ListSpec } from './paging.ts'
 
 // The conventions every list shares: its query parameters, its envelope and Link header, `fields` and `include`.
@@ -57,15 +59,37 @@ export interface Page<T> {
   total?: number
 }
 
-/** Sets the Link header and returns the envelope; with `fields`, trims each item and serialises what is left. */
+/** A list that can also be read as CSV: the client's choice and the columns. */
+export interface PageCsv<T> {
+  format: 'json' | 'csv' | undefined
+  bom: boolean | undefined
+  filename: string
+  columns: ReadonlyArray<CsvColumn<T>>
+}
+
+/**
+ * Sets the Link header and returns the envelope; with `fields`, trims each item and serialises what is left. A list
+ * that offers CSV sends the page's items as CSV rows when asked to, with the total (`count=true`) in X-Total-Count.
+ */
 export function sendPage<T extends object> (request: FastifyRequest, reply: FastifyReply, page: Page<T>,
-  fields?: { requested: string | undefined, allowed: readonly string[] }) {
+  fields?: { requested: string | undefined, allowed: readonly string[] }, csv?: PageCsv<T>) {
+  const asCsv = csv !== undefined && wantsCsv(request, csv.format)
+  if (asCsv && fields?.requested !== undefined) {
+    throw new ProblemError('invalidRequest', 'fields selects JSON properties; a CSV response always has the documented columns.', {
+      errors: [{ in: 'querystring', field: '/fields', message: 'must not be used with CSV' }]
+    })
+  }
+  const selected = fields === undefined || asCsv ? [] : parseNames(fields.requested, fields.allowed, 'fields')
   if (page.nextCursor !== null) {
     const next = new URL(request.url, 'http://localhost')
     next.searchParams.set('cursor', page.nextCursor)
     reply.header('link', `<${next.pathname}${next.search}>; rel="next"`)
   }
-  const selected = fields === undefined ? [] : parseNames(fields.requested, fields.allowed, 'fields')
+  if (csv !== undefined) reply.header('vary', 'accept')
+  if (asCsv) {
+    if (page.total !== undefined) reply.header('x-total-count', String(page.total))
+    return sendCsv(reply, csv.filename, csv.columns, page.data, { bom: csv.bom ?? false })
+  }
   const data = selected.length === 0 ? page.data : page.data.map((item) => pick(item, selected))
   // A trimmed item no longer has every field the response schema requires; it is a subset of what the presenter
   // built, so plain JSON serialisation cannot leak anything.

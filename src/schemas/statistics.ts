@@ -36,8 +36,9 @@ export const SummaryGroup = Type.Object({
     figure: ref(QualifiedValue),
     statedValue: Type.String({ examples: ['more than 30,000'] }),
     statedOn: Type.Union([ref(IsoDate), Type.Null()]),
-    observationId: Type.String({ format: 'uuid' })
-  }, { additionalProperties: false }), { description: 'The figure each unit contributed (its latest for this period)' }),
+    observationId: Type.String({ format: 'uuid' }),
+    source: ref(SourceReference)
+  }, { additionalProperties: false }), { description: 'The figure each unit contributed (its latest for this period), with its source' }),
   observationIds: Type.Array(Type.String({ format: 'uuid' }), { description: 'The observations the total is computed from' })
 }, { $id: 'SummaryGroup', description: 'One metric for one period across a hospital\'s units', additionalProperties: false })
 

@@ -19,13 +19,17 @@ export const apiDescription = [
   'rejected with 400.',
   'Every successful GET has a weak `ETag` (send it back in `If-None-Match` for a 304) and `Cache-Control`; detail ' +
   'routes also send `Last-Modified`. Larger bodies are compressed (br, gzip). A wrong method answers 405 with ' +
-  '`Allow`, and an `Accept` header that admits no JSON answers 406.',
+  '`Allow`, and an `Accept` header that admits none of a resource\'s formats answers 406.',
+  'The statistics and the lists of figures also answer CSV, to `Accept: text/csv` or `?format=csv`: RFC 4180, a ' +
+  'header row, UTF-8 (`bom=true` adds a byte order mark for Excel), one row per fact with the qualifier columns ' +
+  '`comparator`, `lower`, `upper`, `approximate`, the period and the source quote. Each operation lists its columns.',
   'Statistics carry qualifiers through the arithmetic. Every aggregate is `{ value, lower, upper, comparator, ' +
   'approximate, exact }`. Exact + exact is exact. A `>` input makes the total a lower bound (`lower` known, `upper` ' +
   'null), and a `<` input an upper bound. An approximate input makes the result approximate. A ratio divides the ' +
   'crossed bounds: a lower bound over an exact figure is a lower bound, and an open upper bound in the denominator ' +
   'opens the lower side. A ratio never divides by zero; it is absent, with the reason. Figures for different periods ' +
-  'are never summed together.',
+  'are never summed together. Statistics are cached in process until the data changes; a change committed by any ' +
+  'instance empties every instance\'s cache.',
   'Errors are RFC 9457 `application/problem+json`; the problem types are:',
   problemList
 ].join('\n\n')

@@ -4,6 +4,7 @@ import type { Static } from 'typebox'
 import type { MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { describe, fromStated, ratio, sum } from '../../../lib/qualified.ts'
+import { createQueryCache, queryKey } from '../../../lib/query-cache.ts'
 import { ratioDefinitions } from '../../../lib/ratios.ts'
 import { comparatorSymbols, hospitalReferenceSelect, isoDate, sourceReference, sourceSelect, unitReferenceSelect } from '../../../lib/representation.ts'
 import type { Coverage, SummaryGroup, Timeseries, UnitRatios } from '../../../schemas/statistics.ts'
@@ -23,12 +24,13 @@ export interface SummaryFilters {
   periodKind?: PeriodKind
 }
 
-const summaryInclude = {
+const observationInclude = {
   unit: { select: { ...unitReferenceSelect, id: true, hospital: { select: hospitalReferenceSelect } } },
-  metric: true
+  metric: true,
+  source: { select: sourceSelect }
 } satisfies Prisma.MetricObservationInclude
 
-type SummaryRow = Prisma.MetricObservationGetPayload<{ include: typeof summaryInclude }>
+type ObservationRow = Prisma.MetricObservationGetPayload<{ include: typeof observationInclude }>
 
 /** The unit and every unit below it, so a division's summary covers its departments. */
 async function unitAndDescendants (prisma: FastifyInstance['prisma'], slug: string): Promise<string[]> {
@@ -42,11 +44,11 @@ async function unitAndDescendants (prisma: FastifyInstance['prisma'], slug: stri
   return found
 }
 
-function figureOf (row: SummaryRow) {
+function figureOf (row: ObservationRow) {
   return fromStated(row.value.toNumber(), row.comparator === null ? null : comparatorSymbols[row.comparator], row.approximate)
 }
 
-function groupOf (rows: SummaryRow[]): Static<typeof SummaryGroup> {
+function groupOf (rows: ObservationRow[]): Static<typeof SummaryGroup> {
   const first = rows[0]!
   const figures = rows.map(figureOf)
   const additive = first.metric.additive
@@ -62,15 +64,15 @@ function groupOf (rows: SummaryRow[]): Static<typeof SummaryGroup> {
       figure: describe(figures[index]!),
       statedValue: row.statedValue,
       statedOn: isoDate(row.statedOn),
-      observationId: row.id
+      observationId: row.id,
+      source: sourceReference(row.source, row.quote)
     })),
     observationIds: rows.map((row) => row.id)
   }
 }
 
-export function createStatisticsRepository (fastify: FastifyInstance) {
-  const { prisma } = fastify
-
+/** The statistics, computed from the database on every call. */
+function statisticsQueries (prisma: FastifyInstance['prisma']) {
   return {
     /**
      * Totals per hospital, metric and period. Figures for different periods (kind, duration and window) are never summed
@@ -88,12 +90,12 @@ export function createStatisticsRepository (fastify: FastifyInstance) {
             ...(filters.metric === undefined ? {} : { code: { in: filters.metric } })
           }
         },
-        include: summaryInclude,
+        include: observationInclude,
         // Latest first, so the first figure of a unit in a group is the one that counts.
         orderBy: [{ statedOn: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }]
       })
 
-      const groups = new Map<string, SummaryRow[]>()
+      const groups = new Map<string, ObservationRow[]>()
       for (const row of rows) {
         const key = [row.unit.hospital.slug, row.metric.code, row.periodKind, row.periodDuration ?? '',
           isoDate(row.periodStart) ?? '', isoDate(row.periodEnd) ?? ''].join('\u0000')
@@ -118,10 +120,10 @@ export function createStatisticsRepository (fastify: FastifyInstance) {
           ...(unitIds === undefined ? {} : { unitId: { in: unitIds } }),
           metric: { code: { in: metrics } }
         },
-        include: ratioInclude,
+        include: observationInclude,
         orderBy: [{ statedOn: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }]
       })
-      const byUnit = new Map<string, RatioRow[]>()
+      const byUnit = new Map<string, ObservationRow[]>()
       for (const row of rows) byUnit.set(row.unit.slug, [...(byUnit.get(row.unit.slug) ?? []), row])
       return [...byUnit.keys()].sort().flatMap((slug) => {
         const result = unitRatios(byUnit.get(slug)!, codes)
@@ -140,9 +142,9 @@ export function createStatisticsRepository (fastify: FastifyInstance) {
           ...(filters.hospital === undefined ? {} : { unit: { hospital: { slug: filters.hospital } } }),
           ...(unitIds === undefined ? {} : { unitId: { in: unitIds } })
         },
-        include: ratioInclude
+        include: observationInclude
       })
-      const at = (row: RatioRow): string | null => isoDate(row.periodEnd ?? row.statedOn)
+      const at = (row: ObservationRow): string | null => isoDate(row.periodEnd ?? row.statedOn)
       const points = rows.map((row) => ({
         department: { slug: row.unit.slug, name: row.unit.name, kind: row.unit.kind },
         at: at(row),
@@ -209,14 +211,12 @@ export interface RatioFilters {
   ratio?: string[]
 }
 
-const ratioInclude = { ...summaryInclude, source: { select: sourceSelect } } satisfies Prisma.MetricObservationInclude
-type RatioRow = Prisma.MetricObservationGetPayload<{ include: typeof ratioInclude }>
 
 /** A unit's derived indicators from its latest figure of each input metric. */
-function unitRatios (rows: RatioRow[], codes: Set<string>): Static<typeof UnitRatios> | null {
-  const latest = new Map<string, RatioRow>()
+function unitRatios (rows: ObservationRow[], codes: Set<string>): Static<typeof UnitRatios> | null {
+  const latest = new Map<string, ObservationRow>()
   for (const row of rows) if (!latest.has(row.metric.code)) latest.set(row.metric.code, row)
-  const input = (row: RatioRow) => ({
+  const input = (row: ObservationRow) => ({
     metric: row.metric.code, observationId: row.id, statedValue: row.statedValue, source: sourceReference(row.source, row.quote)
   })
   const ratios = ratioDefinitions.filter((definition) => codes.has(definition.code)).flatMap((definition) => {
@@ -251,8 +251,28 @@ export interface CoverageFilters {
   category?: MetricCategory
 }
 
+/** How long a cached statistic may live even if no change is heard: a bound on staleness, should one go unheard. */
+const cacheTtlMs = 10 * 60_000
+
+/** The statistics, each cached per query until the data changes (whoever changes it). */
+export function createStatisticsRepository (fastify: FastifyInstance) {
+  const queries = statisticsQueries(fastify.prisma)
+  const cache = createQueryCache<object>(fastify.dataChanges, { maxEntries: fastify.config.STATISTICS_CACHE_ENTRIES, ttlMs: cacheTtlMs })
+  function cached<Parameters extends object, Result extends object> (name: string, query: (parameters: Parameters) => Promise<Result>) {
+    return async (parameters: Parameters): Promise<Result> =>
+      cache.get(queryKey(name, parameters), async () => query(parameters)) as Promise<Result>
+  }
+  return {
+    summary: cached('summary', queries.summary),
+    ratios: cached('ratios', queries.ratios),
+    timeseries: cached('timeseries', queries.timeseries),
+    coverage: cached('coverage', queries.coverage),
+    cache
+  }
+}
+
 export type StatisticsRepository = ReturnType<typeof createStatisticsRepository>
 
 export default fp(async (fastify) => {
   fastify.decorate('statisticsRepository', createStatisticsRepository(fastify))
-}, { name: 'statistics-repository', dependencies: ['prisma'] })
+}, { name: 'statistics-repository', dependencies: ['prisma', 'data-changes'] })

@@ -1,11 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { csvParameters, jsonOrCsvConfig } from '../../../lib/csv.ts'
+import { observationColumns } from '../../../lib/csv-tables.ts'
 import { fieldsParameter, pagingParameters, sendPage } from '../../../lib/listing.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { observationListSpec } from '../../../plugins/app/metrics/metric-repository.ts'
-import { problemResponse, ref } from '../../../schemas/common.ts'
+import { problemResponse } from '../../../schemas/common.ts'
 import { DepartmentParams } from '../../../schemas/departments.ts'
-import { observationFields, ObservationList, observationFilterParameters, observationFilters } from '../metrics/index.ts'
+import {
+  observationCsvNote, observationFields, ObservationList, observationFilterParameters, observationFilters, observationPageResponse
+} from '../metrics/index.ts'
 
 // The figures of one unit: /v1/metrics?department={slug}, except that a unit that does not exist is a 404.
 // Autoload loads only index.ts from a folder that has one, so departments/index.ts registers this plugin.
@@ -14,35 +18,38 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ObservationList)
 
   fastify.get('/:slug/metrics', {
+    config: jsonOrCsvConfig,
     schema: {
       tags: ['metrics'],
       operationId: 'listDepartmentMetrics',
       summary: 'List the figures of one unit',
       description: 'The figures stated for one unit, with the filters and sorts of `GET /v1/metrics`. An alias slug ' +
-        '(e.g. `obstetrics-second-department`) lists the figures of the unit it names.',
+        '(e.g. `obstetrics-second-department`) lists the figures of the unit it names.' + observationCsvNote,
       params: DepartmentParams,
       querystring: Type.Object({
         ...observationFilterParameters,
         ...pagingParameters(observationListSpec),
-        fields: fieldsParameter(observationFields)
+        fields: fieldsParameter(observationFields),
+        ...csvParameters
       }, { additionalProperties: false }),
       response: {
-        200: ref(ObservationList, { description: 'One page of the unit\'s figures' }),
+        200: observationPageResponse(),
         400: problemResponse('The slug is malformed, a filter, limit, sort or cursor is invalid, the date range is reversed, or a parameter is unknown'),
         404: problemResponse('No unit or alias has this slug'),
-        406: problemResponse('The Accept header admits no JSON'),
+        406: problemResponse('The Accept header admits neither JSON nor CSV'),
         500: problemResponse('Unexpected server error')
       }
     }
   }, async (request, reply) => {
     const { slug } = request.params
-    const { limit, cursor, sort, count, fields, ...query } = request.query
+    const { limit, cursor, sort, count, fields, format, bom, ...query } = request.query
     // Checked before the lookup, so a bad query is a 400 whether or not the unit exists.
     const filters = observationFilters(query)
     const unitId = await fastify.departmentRepository.idForSlug(slug)
     if (unitId === null) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
     const page = await fastify.metricRepository.listObservations({ ...filters, unitId }, { limit, cursor, sort, count })
-    return sendPage(request, reply, page, { requested: fields, allowed: observationFields })
+    return sendPage(request, reply, page, { requested: fields, allowed: observationFields },
+      { format, bom, filename: `${slug}-metrics`, columns: observationColumns })
   })
 }
 

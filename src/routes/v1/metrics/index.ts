@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
 import type { Comparator } from '../../../generated/prisma/client.ts'
+import { csvParameters, jsonOrCsvConfig, jsonOrCsvResponse } from '../../../lib/csv.ts'
+import { observationColumns } from '../../../lib/csv-tables.ts'
 import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { metricCodePattern, observationListSpec, type ObservationFilters } from '../../../plugins/app/metrics/metric-repository.ts'
@@ -72,10 +74,22 @@ export function observationFilters (query: Static<typeof ObservationFilterQuery>
 
 export const ObservationList = listResponse(Observation, 'ObservationList', 'One page of figures')
 
+export const observationCsvNote = ' Send `Accept: text/csv` or `?format=csv` for the page as CSV, one row per figure ' +
+  '(add `bom=true` for Excel); the Link header still leads to the next page, and with `count=true` the total is in ' +
+  'X-Total-Count.'
+
+/** The 200 response of a list of figures: the JSON page, or its figures as CSV. */
+export function observationPageResponse () {
+  return jsonOrCsvResponse(ref(ObservationList), 'One page of figures', observationColumns, {
+    'x-total-count': Type.Integer({ minimum: 0, description: 'With count=true, in a CSV response: the number of matching figures' })
+  })
+}
+
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ObservationList)
 
   fastify.get('/', {
+    config: jsonOrCsvConfig,
     schema: {
       tags: ['metrics'],
       operationId: 'listMetrics',
@@ -83,26 +97,29 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Every figure the sources state (beds, staff, annual activity, outcomes, ...), each with its ' +
         'qualifier (comparator, approximate, exact), period, date and source quote. Filter by unit, hospital, metric, ' +
         'category, period kind, qualifier or date stated; sort by date stated (default; undated figures last), value, ' +
-        'createdAt or updatedAt. Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page.',
+        'createdAt or updatedAt. Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page.' +
+        observationCsvNote,
       querystring: Type.Object({
         department: Type.Optional(slug({ description: 'Only figures of this unit (its slug or an alias)', examples: ['general-gynecology'] })),
         hospital: Type.Optional(slug({ description: 'Only figures of this hospital\'s units', examples: ['cqhcwc'] })),
         ...observationFilterParameters,
         ...pagingParameters(observationListSpec),
-        fields: fieldsParameter(observationFields)
+        fields: fieldsParameter(observationFields),
+        ...csvParameters
       }, { additionalProperties: false }),
       response: {
-        200: ref(ObservationList, { description: 'One page of figures' }),
+        200: observationPageResponse(),
         400: problemResponse('A filter, limit, sort or cursor is invalid, the date range is reversed, or a parameter is unknown'),
-        406: problemResponse('The Accept header admits no JSON'),
+        406: problemResponse('The Accept header admits neither JSON nor CSV'),
         500: problemResponse('Unexpected server error')
       }
     }
   }, async (request, reply) => {
-    const { department, hospital, limit, cursor, sort, count, fields, ...query } = request.query
+    const { department, hospital, limit, cursor, sort, count, fields, format, bom, ...query } = request.query
     const page = await fastify.metricRepository.listObservations(
       { department, hospital, ...observationFilters(query) }, { limit, cursor, sort, count })
-    return sendPage(request, reply, page, { requested: fields, allowed: observationFields })
+    return sendPage(request, reply, page, { requested: fields, allowed: observationFields },
+      { format, bom, filename: 'metrics', columns: observationColumns })
   })
 }
 

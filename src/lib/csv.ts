@@ -1,0 +1,99 @@
+import { stringify } from 'csv-stringify/sync'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type TSchema } from 'typebox'
+
+// Resources a spreadsheet or BI tool reads are also served as CSV: RFC 4180 (CRLF line ends, fields quoted when they
+// hold a comma, quote or line break, quotes doubled), a header row, UTF-8 with an optional byte order mark (Excel
+// needs one to read Chinese text as UTF-8). Text that a spreadsheet would run as a formula (starting with =, +, -, @)
+// is prefixed with an apostrophe; numbers are written as they are.
+
+export const csvMediaType = 'text/csv'
+const csvContentType = 'text/csv; charset=utf-8; header=present'
+
+export type CsvCell = string | number | boolean | null
+export interface CsvColumn<Row> {
+  name: string
+  description: string
+  value: (row: Row) => CsvCell
+}
+
+/** `format` and `bom`: the query parameters of a resource that can also be read as CSV. */
+export const csvParameters = {
+  format: Type.Optional(Type.Enum(['json', 'csv'], {
+    description: 'Response format; takes precedence over the Accept header (`Accept: text/csv` also selects CSV)',
+    examples: ['csv']
+  })),
+  bom: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'With CSV, start with a UTF-8 byte order mark so that Excel reads non-ASCII text correctly'
+  }))
+}
+
+/** Whether to answer with CSV: `format` decides when given, otherwise the Accept header (JSON when it admits both). */
+export function wantsCsv (request: FastifyRequest, format: 'json' | 'csv' | undefined): boolean {
+  if (format !== undefined) return format === 'csv'
+  if (request.headers.accept === undefined) return false
+  return request.accepts().type(['application/json', csvMediaType]) === csvMediaType
+}
+
+export function toCsv<Row> (columns: ReadonlyArray<CsvColumn<Row>>, rows: readonly Row[], options: { bom?: boolean } = {}): string {
+  return stringify(rows.map((row) => columns.map((column) => column.value(row))), {
+    header: true,
+    columns: columns.map((column) => column.name),
+    record_delimiter: 'windows',
+    // csv-stringify quotes a field holding the record delimiter (CRLF) but not one holding a lone CR or LF, which
+    // RFC 4180 parsers would read as the end of the record.
+    quoted_match: /[\r\n]/,
+    bom: options.bom ?? false,
+    escape_formulas: true,
+    cast: { boolean: (value) => (value ? 'true' : 'false') }
+  })
+}
+
+/** Sends rows as a CSV attachment named `<filename>.csv`. */
+export function sendCsv<Row> (reply: FastifyReply, filename: string, columns: ReadonlyArray<CsvColumn<Row>>,
+  rows: readonly Row[], options: { bom?: boolean } = {}): FastifyReply {
+  return reply
+    .type(csvContentType)
+    .header('content-disposition', `attachment; filename="${filename}.csv"`)
+    .send(toCsv(columns, rows, options))
+}
+
+/** A 200 response documented as JSON (the schema) or CSV (the columns), for a route whose config produces both. */
+export function jsonOrCsvResponse (json: TSchema, description: string, columns: ReadonlyArray<CsvColumn<never>>,
+  headers?: Record<string, TSchema>) {
+  return {
+    description,
+    ...(headers === undefined ? {} : { headers }),
+    content: {
+      'application/json': { schema: json },
+      [csvMediaType]: {
+        schema: Type.String({
+          description: 'RFC 4180 CSV, UTF-8, with a header row. Columns: ' +
+            columns.map((column) => `\`${column.name}\` (${column.description})`).join('; '),
+          examples: [`${columns.map((column) => column.name).join(',')}\r\n`]
+        })
+      }
+    }
+  }
+}
+
+/** The route config of a resource served as JSON or CSV (the 406 hook reads `produces`). */
+export const jsonOrCsvConfig = { produces: ['application/json', csvMediaType] }
+
+export interface CsvView<Body, Row> {
+  filename: string
+  columns: ReadonlyArray<CsvColumn<Row>>
+  rows: (body: Body) => Row[]
+}
+
+/**
+ * Sends `body` as CSV when the client asked for it, and otherwise returns it for the JSON serializer. Either way the
+ * response varies with Accept, which shared caches must know.
+ */
+export function jsonOrCsv<Body, Row> (request: FastifyRequest, reply: FastifyReply,
+  query: { format?: 'json' | 'csv' | undefined, bom?: boolean | undefined }, body: Body, view: CsvView<Body, Row>): Body | FastifyReply {
+  reply.header('vary', 'accept')
+  if (!wantsCsv(request, query.format)) return body
+  return sendCsv(reply, view.filename, view.columns, view.rows(body), { bom: query.bom ?? false })
+}

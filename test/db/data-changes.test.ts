@@ -1,0 +1,56 @@
+import t from 'tap'
+import { openTestDatabase } from '../helper.ts'
+
+// The database itself reports every committed change (see the data_change_notifications migration).
+
+t.test('every data table notifies its changes', async (t) => {
+  const database = await openTestDatabase(t, { migrated: true })
+  const rows = await database.withSession((session) => session.query<{ table_name: string, triggered: boolean }>(`
+    SELECT tables.table_name,
+           EXISTS (SELECT 1 FROM information_schema.triggers
+                   WHERE event_object_table = tables.table_name AND trigger_name = tables.table_name || '_data_change') AS triggered
+    FROM information_schema.tables AS tables
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'
+    ORDER BY table_name`))
+  t.ok(rows.length >= 13)
+  t.same(rows.filter((row) => !row.triggered).map((row) => row.table_name), [], 'no table without the trigger')
+})
+
+t.test('a committed change notifies its table; a rolled-back one nothing', async (t) => {
+  const database = await openTestDatabase(t, { seeded: true })
+  const heard: string[] = []
+  let waiting: (() => void) | undefined
+  const stop = await database.listen('data_change', {
+    notify: (table) => { heard.push(table); waiting?.() },
+    listening: () => {}
+  })
+  t.after(stop)
+  const next = async () => {
+    if (heard.length > 0) return heard.shift()
+    await new Promise<void>((resolve, reject) => {
+      waiting = resolve
+      setTimeout(() => { reject(new Error('no notification within 5 s')) }, 5000).unref()
+    })
+    return heard.shift()
+  }
+
+  await database.prisma.honor.updateMany({ data: { issuer: 'checked' }, where: { year: 2000 } })
+  t.equal(await next(), 'honor')
+
+  await t.rejects(database.prisma.$transaction(async (transaction) => {
+    await transaction.metricObservation.updateMany({ data: { note: 'never' } })
+    throw new Error('abandoned')
+  }), /abandoned/)
+  // A committed change to another table is the fence: had the rollback notified, its table would come first.
+  await database.prisma.event.updateMany({ data: { title: 'x' }, where: { title: 'no such event' } })
+  t.equal(await next(), 'event', 'the rolled-back change sent nothing')
+
+  await database.prisma.$transaction([
+    database.prisma.service.updateMany({ data: { description: 'a' }, where: { name: 'no such service' } }),
+    database.prisma.service.updateMany({ data: { description: 'b' }, where: { name: 'no such service' } })
+  ])
+  t.equal(await next(), 'service')
+  // Again a fence: a second notification for the same transaction would come before this one.
+  await database.prisma.event.updateMany({ data: { title: 'x' }, where: { title: 'no such event' } })
+  t.equal(await next(), 'event', 'one notification per table and transaction')
+})
