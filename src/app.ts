@@ -141,6 +141,8 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
       method: missing,
       url,
       schema: { hide: true },
+      // The method is wrong whoever asks: answer 405 without asking for a key.
+      config: { scope: 'public' },
       handler: async (request, reply) => {
         reply.header('allow', allow)
         throw new ProblemError('methodNotAllowed', `${request.method} is not allowed here; this resource allows ${allow}.`)

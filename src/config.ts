@@ -37,6 +37,10 @@ export const ConfigSchema = Type.Object({
     minLength: 1,
     description: 'Cache-Control of successful GET responses (clients revalidate cheaply with ETag)'
   }),
+  READS_REQUIRE_KEY: Type.Boolean({
+    default: false,
+    description: 'Require an API key with the read scope for GET requests (writes always need a key)'
+  }),
   STATISTICS_CACHE_ENTRIES: Type.Integer({
     default: 1000,
     minimum: 0,

@@ -4,6 +4,8 @@ import type { ProblemBody } from '../schemas/common.ts'
 // description list them, so a client can branch on `type` rather than on the wording of `detail`.
 export const problemTypes = {
   invalidRequest: { type: '/problems/invalid-request', title: 'Invalid request', status: 400 },
+  unauthorized: { type: '/problems/unauthorized', title: 'Unauthorized', status: 401 },
+  forbidden: { type: '/problems/forbidden', title: 'Forbidden', status: 403 },
   notFound: { type: '/problems/not-found', title: 'Not found', status: 404 },
   methodNotAllowed: { type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 },
   notAcceptable: { type: '/problems/not-acceptable', title: 'Not acceptable', status: 406 },

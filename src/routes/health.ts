@@ -12,6 +12,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', rejectUnacceptable)
 
   fastify.get('/health', {
+    config: { scope: 'public' },
     schema: {
       tags: ['health'],
       operationId: 'getHealth',
@@ -25,6 +26,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async () => ({ status: 'ok' as const }))
 
   fastify.get('/ready', {
+    config: { scope: 'public' },
     schema: {
       tags: ['health'],
       operationId: 'getReady',

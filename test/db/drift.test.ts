@@ -44,6 +44,11 @@ const enumByName = new Map(dmmf.enums.map((enumeration) => [enumeration.name, en
 
 /** The column type PostgreSQL reports for a Prisma field, in information_schema terms. */
 function expectedType (field: DmmfField): Partial<ColumnRow> {
+  // A list is an array of the element type: information_schema names the element type with a leading underscore.
+  if (field.isList) {
+    const element = field.kind === 'enum' ? enumByName.get(field.type)!.dbName ?? field.type : expectedType({ ...field, isList: false }).udt_name
+    return { data_type: 'ARRAY', ...(element === undefined ? {} : { udt_name: `_${element}` }) }
+  }
   if (field.kind === 'enum') {
     const enumeration = enumByName.get(field.type)!
     return { data_type: 'USER-DEFINED', udt_name: enumeration.dbName ?? enumeration.name }

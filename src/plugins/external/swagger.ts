@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
+import { keyRequirement, securitySchemes } from '../../lib/api-keys.ts'
 import { problemTypes } from '../../lib/problem.ts'
 
 const problemList = Object.values(problemTypes)
@@ -51,8 +52,9 @@ export default fp(async (fastify) => {
       servers: [config.PUBLIC_URL === undefined
         ? { url: '/', description: 'The server that serves this document' }
         : { url: config.PUBLIC_URL }],
-      // Reads are public: the empty requirement says so explicitly.
-      security: [{}],
+      // Reads are public unless READS_REQUIRE_KEY: the empty requirement says a key is optional. Writes state their own.
+      security: config.READS_REQUIRE_KEY ? keyRequirement : [{}, ...keyRequirement],
+      components: { securitySchemes },
       tags: [
         { name: 'hospitals', description: 'Hospitals and their unit hierarchy' },
         { name: 'departments', description: 'Organisational units: divisions, departments and centers' },
@@ -72,8 +74,14 @@ export default fp(async (fastify) => {
       buildLocalReference: (json, _baseUri, _fragment, index) => typeof json.$id === 'string' ? json.$id : `def-${index}`
     }
   })
-  await fastify.register(swaggerUi, {
-    routePrefix: '/docs',
-    uiConfig: { deepLinking: true, tryItOutEnabled: true }
+  // The documentation is public, whatever the API requires.
+  await fastify.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, scope: 'public' }
+    })
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: false }
+    })
   })
 }, { name: 'swagger' })

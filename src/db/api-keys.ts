@@ -1,0 +1,47 @@
+import type { PrismaClient } from '../generated/prisma/client.ts'
+import { generateKey, keyMatches, prefixOf, type Scope } from '../lib/api-keys.ts'
+
+// The key store, shared by the `keys` command and the authentication plugin.
+
+export interface ApiKeyInfo {
+  id: string
+  name: string
+  prefix: string
+  scopes: Scope[]
+  createdAt: Date
+  revokedAt: Date | null
+}
+
+const publicFields = { id: true, name: true, prefix: true, scopes: true, createdAt: true, revokedAt: true } as const
+
+export async function createApiKey (prisma: PrismaClient, options: { name: string, scopes: Scope[] }): Promise<ApiKeyInfo & { key: string }> {
+  const name = options.name.trim()
+  if (name === '') throw new RangeError('a key needs a name (who or what uses it)')
+  const { key, prefix, secretHash } = generateKey()
+  const row = await prisma.apiKey.create({ data: { name, prefix, secretHash, scopes: options.scopes }, select: publicFields })
+  return { ...row, key }
+}
+
+export async function listApiKeys (prisma: PrismaClient): Promise<ApiKeyInfo[]> {
+  return prisma.apiKey.findMany({ select: publicFields, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
+}
+
+/** Revokes the key with this id or prefix; null when there is none. Revoking twice keeps the first time. */
+export async function revokeApiKey (prisma: PrismaClient, idOrPrefix: string): Promise<ApiKeyInfo | null> {
+  const where = /^[0-9a-f-]{36}$/.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix }
+  const existing = await prisma.apiKey.findUnique({ where, select: publicFields })
+  if (existing === null || existing.revokedAt !== null) return existing
+  return prisma.apiKey.update({ where, data: { revokedAt: new Date() }, select: publicFields })
+}
+
+export type KeyLookup = { status: 'valid', key: ApiKeyInfo } | { status: 'malformed' | 'unknown' | 'revoked' }
+
+/** What a presented key is: valid (with its scopes), revoked, unknown or not a key at all. */
+export async function lookUpApiKey (prisma: PrismaClient, presented: string): Promise<KeyLookup> {
+  const prefix = prefixOf(presented)
+  if (prefix === null) return { status: 'malformed' }
+  const row = await prisma.apiKey.findUnique({ where: { prefix }, select: { ...publicFields, secretHash: true } })
+  if (row === null || !keyMatches(presented, row.secretHash)) return { status: 'unknown' }
+  const { secretHash: _hash, ...key } = row
+  return key.revokedAt === null ? { status: 'valid', key } : { status: 'revoked' }
+}
