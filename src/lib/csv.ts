@@ -4,8 +4,8 @@ import { Type, type TSchema } from 'typebox'
 
 // Resources a spreadsheet or BI tool reads are also served as CSV: RFC 4180 (CRLF line ends, fields quoted when they
 // hold a comma, quote or line break, quotes doubled), a header row, UTF-8 with an optional byte order mark (Excel
-// needs one to read Chinese text as UTF-8). Text that a spreadsheet would run as a formula (starting with =, +, -, @)
-// is prefixed with an apostrophe; numbers are written as they are.
+// needs one to read Chinese text as UTF-8). Text that a spreadsheet would run as a formula (starting with =, +, -, @,
+// their full-width forms, a tab or a CR) is prefixed with an apostrophe; numbers are written as they are.
 
 export const csvMediaType = 'text/csv'
 const csvContentType = 'text/csv; charset=utf-8; header=present'
