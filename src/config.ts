@@ -41,6 +41,20 @@ export const ConfigSchema = Type.Object({
     default: false,
     description: 'Require an API key with the read scope for GET requests (writes always need a key)'
   }),
+  REDIS_URL: Type.Optional(Type.String({
+    pattern: '^rediss?://',
+    description: 'Redis for rate-limit counters shared by every instance; unset keeps them in process'
+  })),
+  RATE_LIMIT_PER_IP: Type.Integer({
+    default: 600,
+    minimum: 0,
+    description: 'Requests per minute from one IP address without a valid API key; 0 for no limit'
+  }),
+  RATE_LIMIT_PER_KEY: Type.Integer({
+    default: 3000,
+    minimum: 0,
+    description: 'Requests per minute with one API key; 0 for no limit'
+  }),
   STATISTICS_CACHE_ENTRIES: Type.Integer({
     default: 1000,
     minimum: 0,

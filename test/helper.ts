@@ -43,9 +43,12 @@ export async function freshDatabaseEnv (t: Teardown): Promise<Record<string, str
   return { DATABASE_URL: url.toString() }
 }
 
-/** The service's configuration for a test: production defaults, a fresh database, quiet logs. */
+/**
+ * The service's configuration for a test: production defaults, a fresh database, quiet logs, and no rate limits
+ * (every request of a test comes from one address, far faster than any client; test/app/rate-limit.test.ts sets them).
+ */
 export async function testConfig (t: Teardown, env: Record<string, string> = {}): Promise<Config> {
-  return loadConfig({ LOG_LEVEL: 'silent', ...(await freshDatabaseEnv(t)), ...env })
+  return loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', ...(await freshDatabaseEnv(t)), ...env })
 }
 
 /** Builds the app exactly as the server does (same options), migrated and seeded, and closes it after the test. */

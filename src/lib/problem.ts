@@ -9,6 +9,7 @@ export const problemTypes = {
   notFound: { type: '/problems/not-found', title: 'Not found', status: 404 },
   methodNotAllowed: { type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 },
   notAcceptable: { type: '/problems/not-acceptable', title: 'Not acceptable', status: 406 },
+  tooManyRequests: { type: '/problems/too-many-requests', title: 'Too many requests', status: 429 },
   internalError: { type: '/problems/internal-error', title: 'Internal server error', status: 500 },
   serviceUnavailable: { type: '/problems/service-unavailable', title: 'Service unavailable', status: 503 }
 } as const

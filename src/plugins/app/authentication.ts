@@ -16,10 +16,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller's valid API key, or null for an anonymous request. */
     apiKey: ApiKeyInfo | null
+    /** Why the presented credentials are refused, until the authorize step sends it. */
+    apiKeyRefusal: ProblemError | null
   }
 }
 
 const realm = 'hospital-departments-api'
+
+/** Where the identify step leaves a refusal for the authorize step, once the request has been counted. */
+const refusalKey = 'apiKeyRefusal'
 
 export function requiredScope (route: Pick<RouteOptions, 'method' | 'config'>): Scope | 'public' {
   const configured = (route.config as { scope?: Scope | 'public' } | undefined)?.scope
@@ -56,12 +61,16 @@ function presentedKey (request: FastifyRequest): string | undefined {
   return bearer ?? header
 }
 
-// Identifies the caller by API key and checks the route's scope before anything else runs, so an unauthorised
-// request learns nothing about the resource (not even whether its input was valid). A presented key must be valid
-// even where none is needed: a revoked key is refused everywhere, not silently treated as anonymous.
+// Three steps, in this order, before anything else runs: identify the caller by API key, count the request against
+// its rate limit (the key's, else the IP address's, so failed key guesses count against the address), then authorize
+// it for the route's scope. An unauthorised request learns nothing about the resource, not even whether its input was
+// valid. A presented key must be valid even where none is needed: a revoked key is refused everywhere, never
+// silently treated as anonymous.
 export default fp(async (fastify) => {
-  const readsArePublic = !fastify.config.READS_REQUIRE_KEY
+  const { config } = fastify
+  const readsArePublic = !config.READS_REQUIRE_KEY
   fastify.decorateRequest('apiKey', null)
+  fastify.decorateRequest(refusalKey, null)
 
   // Every route that can refuse a caller documents the 401 (and 403) it may answer.
   fastify.addHook('onRoute', (route) => {
@@ -69,6 +78,7 @@ export default fp(async (fastify) => {
     if (scope === 'public' || route.schema === undefined || route.schema.hide === true) return
     const responses = (route.schema.response ??= {}) as Record<string, unknown>
     responses[401] ??= problemResponse('The API key is missing (where one is needed), malformed, unknown or revoked')
+    responses[429] ??= problemResponse('Too many requests in the last minute; Retry-After says when to try again')
     if (scope !== 'read' || !readsArePublic) {
       responses[403] ??= problemResponse(`The API key lacks the ${scope} scope`)
       route.schema.security ??= keyRequirement
@@ -76,28 +86,56 @@ export default fp(async (fastify) => {
   })
 
   fastify.addHook('onRequest', async (request) => {
+    if (request.is404 || requiredScope(request.routeOptions) === 'public') return
+    try {
+      const key = presentedKey(request)
+      if (key === undefined) return
+      const lookup = await lookUpApiKey(fastify.prisma, key)
+      if (lookup.status === 'valid') {
+        request.apiKey = lookup.key
+        return
+      }
+      const description = { malformed: 'not an API key', unknown: 'unknown API key', revoked: 'the API key is revoked' }[lookup.status]
+      throw new ProblemError('unauthorized', `The request's API key is refused: ${description}.`, {
+        headers: { 'www-authenticate': challenge({ code: 'invalid_token', description }) }
+      })
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error
+      request[refusalKey] = error
+    }
+  })
+
+  // Routes registered before this plugin (the docs) were given no apiKey decorator: undefined there means anonymous.
+  const keyOf = (request: FastifyRequest): ApiKeyInfo | null => request.apiKey ?? null
+  const limitOf = (request: FastifyRequest): number => (keyOf(request) === null ? config.RATE_LIMIT_PER_IP : config.RATE_LIMIT_PER_KEY)
+  fastify.addHook('onRequest', fastify.rateLimit({
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const key = keyOf(request)
+      return key === null ? `ip:${request.ip}` : `key:${key.id}`
+    },
+    max: (request) => limitOf(request),
+    // Probes, docs and unknown paths are not counted; a limit of 0 means none.
+    allowList: (request) => request.is404 || requiredScope(request.routeOptions) === 'public' || limitOf(request) === 0
+  }))
+
+  fastify.addHook('onRequest', async (request) => {
     if (request.is404) return
     const scope = requiredScope(request.routeOptions)
     if (scope === 'public') return
-    const key = presentedKey(request)
-    if (key === undefined) {
+    const refusal = request[refusalKey]
+    if (refusal !== null) throw refusal
+    const key = request.apiKey
+    if (key === null) {
       if (scope === 'read' && readsArePublic) return
       throw new ProblemError('unauthorized', `This request needs an API key with the ${scope} scope: send it as "Authorization: Bearer <key>" or in X-API-Key.`, {
         headers: { 'www-authenticate': challenge() }
       })
     }
-    const lookup = await lookUpApiKey(fastify.prisma, key)
-    if (lookup.status !== 'valid') {
-      const description = { malformed: 'not an API key', unknown: 'unknown API key', revoked: 'the API key is revoked' }[lookup.status]
-      throw new ProblemError('unauthorized', `The request's API key is refused: ${description}.`, {
-        headers: { 'www-authenticate': challenge({ code: 'invalid_token', description }) }
-      })
-    }
-    request.apiKey = lookup.key
-    if (!grants(lookup.key.scopes, scope)) {
-      throw new ProblemError('forbidden', `The API key "${lookup.key.prefix}" has the scopes ${lookup.key.scopes.join(', ')}; this request needs ${scope}.`, {
+    if (!grants(key.scopes, scope)) {
+      throw new ProblemError('forbidden', `The API key "${key.prefix}" has the scopes ${key.scopes.join(', ')}; this request needs ${scope}.`, {
         headers: { 'www-authenticate': challenge({ code: 'insufficient_scope', description: `needs the ${scope} scope`, scope }) }
       })
     }
   })
-}, { name: 'authentication', dependencies: ['prisma'] })
+}, { name: 'authentication', dependencies: ['prisma', 'rate-limit'] })
