@@ -4,11 +4,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.ts'
 import { ProblemError, problemTypes } from './lib/problem.ts'
 import type { ProblemBody } from './schemas/common.ts'
+import { serverOwnedFields } from './schemas/writes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,6 +32,13 @@ function prettyLogs (): boolean {
   }
 }
 
+/** TRUST_PROXY as Fastify's `trustProxy`: no proxy, any proxy, or a list of addresses and CIDR ranges. */
+export function trustProxyOption (value: string): boolean | string[] {
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  return value.split(',').map((address) => address.trim())
+}
+
 /** The Fastify server options, shared by server.ts and the tests so both build the same app. */
 export function serverOptions (config: Config): FastifyServerOptions {
   return {
@@ -43,6 +51,14 @@ export function serverOptions (config: Config): FastifyServerOptions {
     genReqId: () => randomUUID(),
     // Migrations and the first seed of an embedded database can take longer than Fastify's 10 s default.
     pluginTimeout: 120_000,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // A client that trickles its request in, or a handler that hangs, must not hold a connection forever; an idle
+    // keep-alive connection outlives the load balancer's idle timeout, so the balancer is the one that closes it.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    handlerTimeout: config.HANDLER_TIMEOUT_MS,
+    // request.ip (which rate limits key on) is the client's only when the proxies in front of us are trusted.
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     ajv: {
       customOptions: {
         // Unknown query parameters and body fields are errors, never silently dropped.
@@ -67,7 +83,10 @@ function validationProblem (error: FastifyError): { detail: string, errors: NonN
   const errors = (error.validation ?? []).map((issue) => {
     const params = issue.params as Record<string, unknown>
     if (typeof params.additionalProperty === 'string') {
-      return { in: where, field: `${issue.instancePath}/${params.additionalProperty}`, message: 'is not a known parameter' }
+      const message = where !== 'body'
+        ? 'is not a known parameter'
+        : serverOwnedFields.includes(params.additionalProperty) ? 'is set by the server and cannot be written' : 'is not a known field'
+      return { in: where, field: `${issue.instancePath}/${params.additionalProperty}`, message }
     }
     if (typeof params.missingProperty === 'string') {
       return { in: where, field: `${issue.instancePath}/${params.missingProperty}`, message: 'is required' }
@@ -81,6 +100,35 @@ function validationProblem (error: FastifyError): { detail: string, errors: NonN
   return { detail: detail === '' ? error.message : detail, errors }
 }
 
+/**
+ * Fastify's own errors that this API gives a problem type of its own (the other client errors it raises keep
+ * `about:blank`). A handler timeout is logged here: it is the server's failure, though not a bug to report as one.
+ */
+function fastifyProblem (error: FastifyError, request: FastifyRequest): ProblemError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ProblemError('payloadTooLarge',
+        `The request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes.`)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().slice(0, 100) ?? ''
+      return new ProblemError('unsupportedMediaType', `This API does not read request bodies of type "${mediaType}"; ` +
+        'send JSON, with the Content-Type the operation documents.')
+    }
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ProblemError('invalidRequest', 'The request body is not valid JSON.')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ProblemError('invalidRequest',
+        'The request body is empty but its Content-Type says JSON; send a JSON document.')
+    case 'FST_ERR_HANDLER_TIMEOUT':
+      request.log.warn({ handlerTimeoutMs: request.routeOptions.handlerTimeout }, 'request timed out: answered 503')
+      return new ProblemError('serviceUnavailable',
+        `The server did not complete the request within ${request.routeOptions.handlerTimeout} ms; try again.`,
+        { headers: { 'retry-after': '1' } })
+    default:
+      return undefined
+  }
+}
+
 export default async function serviceApp (fastify: FastifyInstance, opts: { config: Config }): Promise<void> {
   fastify.decorate('config', opts.config)
 
@@ -88,7 +136,8 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
     reply.header('x-request-id', request.id)
   })
 
-  fastify.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+  fastify.setErrorHandler((caught: FastifyError | ProblemError, request, reply) => {
+    const error = caught instanceof ProblemError ? caught : fastifyProblem(caught, request) ?? caught
     let body: ProblemBody
     if (error instanceof ProblemError) {
       const { type, title, status } = error.problem
@@ -99,7 +148,7 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
       const { type, title, status } = problemTypes.invalidRequest
       body = problemBody(request, status, type, title, detail, errors)
     } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      // Fastify's own client errors: malformed JSON, unsupported media type, body too large, ...
+      // Fastify's other client errors, such as a body shorter than its Content-Length.
       body = problemBody(request, error.statusCode, 'about:blank', STATUS_CODES[error.statusCode] ?? 'Client error', error.message)
     } else {
       request.log.error({ err: error }, 'unhandled error')

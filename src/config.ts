@@ -1,6 +1,10 @@
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
 
+// One trusted proxy in TRUST_PROXY: an IPv4 or IPv6 address or CIDR range, or one of proxy-addr's named ranges.
+// Not a hop count: Fastify no longer trusts one, since it cannot tell a proxy from a client that adds the header.
+const proxyAddress = '(([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)'
+
 // The one description of the service's configuration: the type is derived from it, env-schema validates,
 // coerces and applies defaults, and the README's configuration table lists the same variables.
 export const ConfigSchema = Type.Object({
@@ -59,6 +63,36 @@ export const ConfigSchema = Type.Object({
     default: 1000,
     minimum: 0,
     description: 'Statistics results kept in memory until the data changes; 0 turns the cache off'
+  }),
+  BODY_LIMIT_BYTES: Type.Integer({
+    default: 1_048_576,
+    minimum: 1024,
+    description: 'Largest request body accepted, in bytes; a larger one is refused with 413'
+  }),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    default: 30_000,
+    minimum: 0,
+    description: 'Time a client has to send a whole request (headers and body); 0 for no limit'
+  }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({
+    default: 72_000,
+    minimum: 1000,
+    description: 'How long an idle keep-alive connection stays open; longer than the load balancer\'s idle timeout'
+  }),
+  HANDLER_TIMEOUT_MS: Type.Integer({
+    default: 10_000,
+    minimum: 0,
+    description: 'Time a request may take from routing to response before it is answered with 503; 0 for no limit'
+  }),
+  TRUST_PROXY: Type.String({
+    default: '',
+    pattern: `^(|true|false|${proxyAddress}(\\s*,\\s*${proxyAddress})*)$`,
+    description: 'Proxies whose X-Forwarded-* headers are believed: comma-separated addresses and CIDR ranges, or ' +
+      '"true" for any; empty believes none'
+  }),
+  DOCS_ENABLED: Type.Boolean({
+    default: true,
+    description: 'Serve Swagger UI and the OpenAPI document under /docs'
   })
 })
 

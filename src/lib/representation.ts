@@ -224,7 +224,9 @@ export function hospital (row: Prisma.HospitalGetPayload<{ include: { source: { 
 }
 
 /** Does not need the full text, so lists can leave it out of the query. */
-export function source (row: Omit<Prisma.SourceDocumentGetPayload<true>, 'fullText'>): Static<typeof Source> {
+type SourceDocumentRow = Omit<Prisma.SourceDocumentGetPayload<{ include: { enteredBy: { select: { prefix: true, name: true } } } }>, 'fullText'>
+
+export function source (row: SourceDocumentRow): Static<typeof Source> {
   return {
     id: row.id,
     fileName: row.fileName,
@@ -233,6 +235,7 @@ export function source (row: Omit<Prisma.SourceDocumentGetPayload<true>, 'fullTe
     statedOn: isoDate(row.statedOn),
     breadcrumb: row.breadcrumb,
     sha256: row.sha256,
+    enteredBy: row.enteredBy,
     ...entity(row),
     links: { self: `/v1/sources/${row.id}` }
   }

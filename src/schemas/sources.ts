@@ -8,7 +8,13 @@ const sourceFields = {
   id: Type.String({ format: 'uuid' }),
   fileName: Type.String({ examples: ['000_5a20198f4fdda1e4.txt'] }),
   title: Type.String({ examples: ['General Gynecology Department'] }),
-  kind: Type.Enum(['department_page', 'center_page', 'news_article']),
+  kind: Type.Enum(['department_page', 'center_page', 'news_article', 'manual_entry'], {
+    description: '`manual_entry`: typed in through the API by the key named in `enteredBy`; its text is their note'
+  }),
+  enteredBy: Type.Union([Type.Object({
+    prefix: Type.String({ examples: ['hda_1f3a9c0b7e2d'] }),
+    name: Type.String({ examples: ['Bureau statistics office'] })
+  }, { additionalProperties: false }), Type.Null()], { description: 'The API key that entered a manual entry; null for documents' }),
   statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'The date the document states ("Updated: …"), if any' }),
   breadcrumb: Type.Union([Type.String(), Type.Null()], { examples: ['Home>Women Health Care Division'] }),
   sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Of the full text as stored' }),

@@ -108,8 +108,11 @@ t.test('the answers say what is wrong', async (t) => {
   t.equal(two.statusCode, 400)
   t.match(two.json(), { detail: /two different API keys/ })
 
-  const forbidden = await app.inject({ method: 'POST', url: '/v1/departments', headers: { authorization: `Bearer ${read.key}` } })
-  t.equal(forbidden.statusCode, 405, 'a wrong method is a 405 whoever asks')
+  const wrongMethod = await app.inject({ method: 'PUT', url: '/v1/departments', headers: { authorization: `Bearer ${read.key}` } })
+  t.equal(wrongMethod.statusCode, 405, 'a wrong method is a 405 whoever asks')
+  const forbidden = await app.inject({ method: 'POST', url: '/v1/departments', headers: { authorization: `Bearer ${read.key}` }, payload: {} })
+  t.equal(forbidden.statusCode, 403, 'a write with a read key is forbidden, before its body is looked at')
+  t.match(forbidden.headers['www-authenticate'], /error="insufficient_scope".*scope="write"/)
 
   await revokeApiKey(app.prisma, read.id)
   const revoked = await app.inject({ url: '/v1/departments', headers: { authorization: `Bearer ${read.key}` } })

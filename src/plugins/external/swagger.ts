@@ -18,8 +18,11 @@ export const apiDescription = [
   '`sort` takes a documented key, with a leading `-` for descending, and ties are broken by id. `count=true` adds ' +
   '`page.total`; `include` embeds related resources and `fields` trims items, where offered. Unknown parameters are ' +
   'rejected with 400.',
-  'Every successful GET has a weak `ETag` (send it back in `If-None-Match` for a 304) and `Cache-Control`; detail ' +
-  'routes also send `Last-Modified`. Larger bodies are compressed (br, gzip). A wrong method answers 405 with ' +
+  'Every successful GET has an `ETag` (send it back in `If-None-Match` for a 304) and `Cache-Control`; detail ' +
+  'routes also send `Last-Modified`. A stored record\'s ETag is strong, `"<version>.<digest>"`: writes (write scope) ' +
+  'need it in `If-Match` (428 without, 412 when stale), and a POST may carry an `Idempotency-Key`. A fact written ' +
+  'through the API cites a document and its sentence, or a note kept as a `manual_entry` source. DELETE archives; ' +
+  'an admin can restore from /v1/archive. Every write is audited (/v1/audit, /v1/{resource}/{key}/history). Larger bodies are compressed (br, gzip). A wrong method answers 405 with ' +
   '`Allow`, and an `Accept` header that admits none of a resource\'s formats answers 406.',
   'The statistics and the lists of figures also answer CSV, to `Accept: text/csv` or `?format=csv`: RFC 4180, a ' +
   'header row, UTF-8 (`bom=true` adds a byte order mark for Excel), one row per fact with the qualifier columns ' +
@@ -34,6 +37,28 @@ export const apiDescription = [
   'Errors are RFC 9457 `application/problem+json`; the problem types are:',
   problemList
 ].join('\n\n')
+
+/**
+ * The Content-Security-Policy of /docs, in place of the API's (which allows nothing). Swagger UI loads its own scripts,
+ * styles and images from this server, sets inline styles, uses data: images, and fetches the document here and
+ * "Try it out" calls from the advertised server (PUBLIC_URL, when that is another origin). Nothing else is allowed.
+ */
+export function docsContentSecurityPolicy (publicUrl: string | undefined): Record<string, string[]> {
+  const apiOrigin = publicUrl === undefined ? [] : [new URL(publicUrl).origin]
+  return {
+    'default-src': ["'self'"],
+    'base-uri': ["'self'"],
+    'connect-src': ["'self'", ...apiOrigin],
+    'font-src': ["'self'", 'data:'],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'img-src': ["'self'", 'data:'],
+    'object-src': ["'none'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'", "'unsafe-inline'"]
+  }
+}
 
 // Registered before the routes so every route is captured; shared schemas with an $id become components.
 export default fp(async (fastify) => {
@@ -67,6 +92,8 @@ export default fp(async (fastify) => {
         { name: 'sources', description: 'The source documents and the facts each one backs' },
         { name: 'search', description: 'Full-text search across units, services, conditions, honors and news' },
         { name: 'statistics', description: 'Aggregates for dashboards, with qualifiers carried through the arithmetic' },
+        { name: 'audit', description: 'Who changed what and when (admin)' },
+        { name: 'archive', description: 'Deleted records, kept for restoring' },
         { name: 'health', description: 'Liveness and readiness probes' }
       ]
     },
@@ -74,6 +101,9 @@ export default fp(async (fastify) => {
       buildLocalReference: (json, _baseUri, _fragment, index) => typeof json.$id === 'string' ? json.$id : `def-${index}`
     }
   })
+  // The OpenAPI document above is generated either way (`npm run openapi` and the tests read it through
+  // fastify.swagger()); DOCS_ENABLED only decides whether /docs serves it, with Swagger UI.
+  if (!config.DOCS_ENABLED) return
   // The documentation is public, whatever the API requires.
   await fastify.register(async (docs) => {
     docs.addHook('onRoute', (route) => {
@@ -81,7 +111,9 @@ export default fp(async (fastify) => {
     })
     await docs.register(swaggerUi, {
       routePrefix: '/docs',
-      uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: false }
+      // No validator badge: it would send the document's URL to a third party and load an image from there.
+      uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: false, validatorUrl: null },
+      staticCSP: docsContentSecurityPolicy(config.PUBLIC_URL)
     })
   })
 }, { name: 'swagger' })

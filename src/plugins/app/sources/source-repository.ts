@@ -30,7 +30,9 @@ export interface SourceFilters {
   kind?: SourceKind
 }
 
-type SourceRow = Prisma.SourceDocumentGetPayload<true>
+type SourceRow = Prisma.SourceDocumentGetPayload<{ include: typeof enteredByInclude }>
+
+const enteredByInclude = { enteredBy: { select: { prefix: true, name: true } } } satisfies Prisma.SourceDocumentInclude
 
 // A list never shows a document's full text, so it is not read: documents can be long and a page holds up to 100.
 // The `source` presenter does not read `fullText` either; its parameter type just does not say so yet.
@@ -74,7 +76,8 @@ export function createSourceRepository (fastify: FastifyInstance) {
           where: { AND: [where, keyset.where] },
           orderBy: keyset.orderBy as Prisma.SourceDocumentOrderByWithRelationInput[],
           take: keyset.take,
-          omit: listOmit
+          omit: listOmit,
+          include: enteredByInclude
         }),
         count: async () => prisma.sourceDocument.count({ where }),
         present: source
@@ -86,7 +89,7 @@ export function createSourceRepository (fastify: FastifyInstance) {
       // The document and its facts are read together: a missing document costs seven empty queries, a found one
       // (the usual case) saves a round trip.
       const [document, facts] = await Promise.all([
-        prisma.sourceDocument.findUnique({ where: { id } }),
+        prisma.sourceDocument.findUnique({ where: { id }, include: enteredByInclude }),
         findFacts(prisma, id)
       ])
       if (document === null) return null

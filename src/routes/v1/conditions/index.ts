@@ -5,6 +5,9 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { conditionListSpec } from '../../../plugins/app/conditions/condition-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Condition, ConditionRelation } from '../../../schemas/facts.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
+import { entityTag } from '../../../lib/entity-tag.ts'
 
 const conditionFields = Object.keys(Condition.properties).filter((name) => name !== 'id')
 
@@ -12,6 +15,7 @@ const ConditionList = listResponse(Condition, 'ConditionList', 'One page of cond
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ConditionList)
+  await fastify.register(writeRoutes(writableResources.conditions, { detail: false }))
 
   fastify.get('/', {
     schema: {
@@ -67,6 +71,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.conditionRepository.findBySlug(request.params.slug)
     if (found === null) throw new ProblemError('notFound', `No condition has the slug "${request.params.slug}".`)
     reply.header('last-modified', found.lastModified.toUTCString())
+    reply.header('etag', entityTag(found.condition))
     return found.condition
   })
 }

@@ -7,6 +7,9 @@ import { departmentListSpec } from '../../../plugins/app/departments/department-
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Department, departmentIncludes, DepartmentParams, type DepartmentInclude } from '../../../schemas/departments.ts'
 import departmentMetrics from './metrics.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
+import { entityTag } from '../../../lib/entity-tag.ts'
 
 const departmentFields = ['slug', 'name', 'kind', 'hospital', 'parent', 'aliases', 'summary', 'focus', 'establishedYear',
   'source', 'version', 'updatedAt', 'links', ...departmentIncludes] as const
@@ -15,6 +18,7 @@ const DepartmentList = listResponse(Department, 'DepartmentList', 'One page of o
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(DepartmentList)
+  await fastify.register(writeRoutes(writableResources.departments, { detail: false }))
   // Autoload loads only index.ts from a folder that has one, so the unit's sub-resources are registered here.
   await fastify.register(departmentMetrics)
 
@@ -78,6 +82,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       return reply.redirect(`/v1/departments/${found.canonicalSlug}${query}`, 301)
     }
     reply.header('last-modified', new Date(found.department.updatedAt).toUTCString())
+    reply.header('etag', entityTag(found.department))
     return found.department
   })
 }

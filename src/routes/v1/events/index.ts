@@ -5,6 +5,8 @@ import { eventListSpec } from '../../../plugins/app/events/event-repository.ts'
 import { yearRangeParameters } from '../../../plugins/app/facts/fact-filters.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Event, EventKind } from '../../../schemas/facts.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
 
 const eventFields = Object.keys(Event.properties).filter((name) => name !== 'id')
 
@@ -12,6 +14,7 @@ const EventList = listResponse(Event, 'EventList', 'One page of timeline events'
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(EventList)
+  await fastify.register(writeRoutes(writableResources.events, { detail: true }))
 
   fastify.get('/', {
     schema: {

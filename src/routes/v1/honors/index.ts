@@ -5,6 +5,8 @@ import { yearRangeParameters } from '../../../plugins/app/facts/fact-filters.ts'
 import { honorListSpec } from '../../../plugins/app/honors/honor-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Honor, HonorKind, HonorLevel } from '../../../schemas/facts.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
 
 const honorFields = Object.keys(Honor.properties).filter((name) => name !== 'id')
 
@@ -12,6 +14,7 @@ const HonorList = listResponse(Honor, 'HonorList', 'One page of honors')
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(HonorList)
+  await fastify.register(writeRoutes(writableResources.honors, { detail: true }))
 
   fastify.get('/', {
     schema: {

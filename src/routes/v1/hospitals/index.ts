@@ -5,6 +5,9 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { hospitalListSpec } from '../../../plugins/app/hospitals/hospital-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Hospital, HospitalTree } from '../../../schemas/hospitals.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
+import { entityTag } from '../../../lib/entity-tag.ts'
 
 const hospitalFields = fieldNames(Hospital)
 
@@ -23,6 +26,7 @@ function notFound (slug: string): ProblemError {
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(HospitalList)
+  await fastify.register(writeRoutes(writableResources.hospitals, { detail: false }))
 
   fastify.get('/', {
     schema: {
@@ -79,6 +83,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.hospitalRepository.findBySlug(request.params.slug)
     if (found === null) throw notFound(request.params.slug)
     reply.header('last-modified', new Date(found.updatedAt).toUTCString())
+    reply.header('etag', entityTag(found))
     return found
   })
 

@@ -5,6 +5,9 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { metricCodePattern, metricDefinitionListSpec } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse, ref } from '../../../schemas/common.ts'
 import { MetricCategory, MetricDefinition } from '../../../schemas/metrics.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
+import { entityTag } from '../../../lib/entity-tag.ts'
 
 const metricDefinitionFields = fieldNames(MetricDefinition)
 
@@ -21,6 +24,7 @@ const MetricDefinitionParams = Type.Object({
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(MetricDefinitionList)
+  await fastify.register(writeRoutes(writableResources.metricDefinitions, { detail: false }))
 
   fastify.get('/', {
     schema: {
@@ -69,6 +73,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const definition = await fastify.metricRepository.findDefinition(code)
     if (definition === null) throw new ProblemError('notFound', `No metric has the code "${code}".`)
     reply.header('last-modified', new Date(definition.updatedAt).toUTCString())
+    reply.header('etag', entityTag(definition))
     return definition
   })
 }

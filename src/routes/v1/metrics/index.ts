@@ -8,6 +8,8 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { metricCodePattern, observationListSpec, type ObservationFilters } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { MetricCategory, Observation, Period } from '../../../schemas/metrics.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
 
 // The filters every list of figures takes; /v1/departments/{slug}/metrics reuses them without department/hospital.
 export const observationFilterParameters = {
@@ -87,6 +89,7 @@ export function observationPageResponse () {
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ObservationList)
+  await fastify.register(writeRoutes(writableResources.metrics, { detail: true }))
 
   fastify.get('/', {
     config: jsonOrCsvConfig,

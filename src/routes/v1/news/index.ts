@@ -5,6 +5,9 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { newsListSpec } from '../../../plugins/app/news/news-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { NewsArticle, NewsSummary } from '../../../schemas/news.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
+import { entityTag } from '../../../lib/entity-tag.ts'
 
 const newsFields = fieldNames(NewsSummary)
 
@@ -25,6 +28,7 @@ function assertRange (from: string | undefined, to: string | undefined): void {
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(NewsList)
+  await fastify.register(writeRoutes(writableResources.news, { detail: false }))
 
   fastify.get('/', {
     schema: {
@@ -85,6 +89,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.newsRepository.findBySlug(request.params.slug)
     if (found === null) throw new ProblemError('notFound', `No news article has the slug "${request.params.slug}".`)
     reply.header('last-modified', new Date(found.updatedAt).toUTCString())
+    reply.header('etag', entityTag(found))
     return found
   })
 }

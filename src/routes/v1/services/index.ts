@@ -4,6 +4,8 @@ import { fieldsParameter, listResponse, pagingParameters, sendPage } from '../..
 import { serviceListSpec } from '../../../plugins/app/services/service-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Service, ServiceKind } from '../../../schemas/facts.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
 
 const serviceFields = Object.keys(Service.properties).filter((name) => name !== 'id')
 
@@ -11,6 +13,7 @@ const ServiceList = listResponse(Service, 'ServiceList', 'One page of services')
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ServiceList)
+  await fastify.register(writeRoutes(writableResources.services, { detail: true }))
 
   fastify.get('/', {
     schema: {

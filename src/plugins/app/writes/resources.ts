@@ -1,0 +1,577 @@
+import type { Static, TSchema } from 'typebox'
+import { Prisma, type Comparator } from '../../../generated/prisma/client.ts'
+import { ProblemError } from '../../../lib/problem.ts'
+import {
+  condition, conditionInclude, department, departmentInclude, event, eventInclude, honor, honorInclude, hospital,
+  metricDefinition, newsArticle, newsInclude, observation, observationInclude, service, serviceInclude, sourceSelect,
+  type DepartmentRow
+} from '../../../lib/representation.ts'
+import {
+  conditionBodies, departmentBodies, eventBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
+  observationBodies, serviceBodies, type ProvenanceBody
+} from '../../../schemas/writes.ts'
+
+// What the writes need to know of each resource: how its path key finds a row, how a body becomes a row, what
+// stands in the way of archiving it, and how it is presented (the same presenters the reads use, so the ETag a
+// write returns is the ETag a GET would). One generic writer (writer.ts) runs them in a transaction with the audit.
+
+export type Db = Prisma.TransactionClient
+
+/** The document and sentence a fact rests on, resolved from the body's provenance. */
+export interface SourceLink {
+  sourceId: string
+  quote: string
+}
+
+export interface Representation {
+  id: string
+  version: number
+}
+
+export interface WritableResource {
+  /** The path segment under /v1 and the audit's resource name. */
+  name: string
+  /** The singular, for messages. */
+  noun: string
+  /** The table, for archiving (trusted: never from a request). */
+  table: string
+  /** The path parameter that names one: slug, code or id. */
+  key: 'slug' | 'code' | 'id'
+  /** Whether its rows cite a source (and so every write needs provenance). */
+  sourced: boolean
+  /** The body field a uniqueness conflict is about. */
+  uniqueField: string
+  bodies: { create: TSchema, patch: TSchema }
+  /** The $id of the representation schema. */
+  representation: string
+  idFor: (db: Db, key: string) => Promise<string | null>
+  present: (db: Db, id: string) => Promise<Representation | null>
+  create: (db: Db, body: Record<string, unknown>, link: SourceLink | undefined) => Promise<string>
+  /** Applies a merge patch if the row is still at `version`; false when another write got there first. */
+  update: (db: Db, id: string, version: number, patch: Record<string, unknown>, link: SourceLink | undefined) => Promise<boolean>
+  /** What still refers to the row and must be archived first, as readable phrases ("3 figures"). */
+  dependents: (db: Db, id: string) => Promise<string[]>
+  /** Rows deleted and restored with it: table and the column that refers to it. */
+  cascades: Array<{ table: string, column: string }>
+  location: (representation: Representation) => string
+  label: (representation: Representation) => string
+}
+
+function unprocessable (field: string, message: string): ProblemError {
+  return new ProblemError('unprocessableContent', `body ${field.slice(1)} ${message}`, {
+    errors: [{ in: 'body', field, message }]
+  })
+}
+
+function invalid (field: string, message: string): ProblemError {
+  return new ProblemError('invalidRequest', `body ${field.slice(1)} ${message}`, {
+    errors: [{ in: 'body', field, message }]
+  })
+}
+
+async function hospitalId (db: Db, slug: string, field = '/hospital'): Promise<string> {
+  const row = await db.hospital.findUnique({ where: { slug }, select: { id: true } })
+  if (row === null) throw unprocessable(field, `names no hospital: "${slug}"`)
+  return row.id
+}
+
+/** A unit by its slug or one of its aliases. */
+async function unitOf (db: Db, slug: string, field: string): Promise<{ id: string, hospitalId: string, kind: string }> {
+  const row = await db.unit.findFirst({
+    where: { OR: [{ slug }, { aliases: { some: { slug } } }] },
+    select: { id: true, hospitalId: true, kind: true }
+  })
+  if (row === null) throw unprocessable(field, `names no department, division or center: "${slug}"`)
+  return row
+}
+
+async function metricId (db: Db, code: string): Promise<string> {
+  const row = await db.metricDefinition.findUnique({ where: { code }, select: { id: true } })
+  if (row === null) throw unprocessable('/metric', `names no metric definition: "${code}" (see /v1/metric-definitions)`)
+  return row.id
+}
+
+/** A unit given with a hospital must belong to it. */
+async function unitInHospital (db: Db, slug: string | null | undefined, inHospital: string, field = '/department'): Promise<string | null> {
+  if (slug === null || slug === undefined) return null
+  const unit = await unitOf(db, slug, field)
+  if (unit.hospitalId !== inHospital) throw unprocessable(field, `"${slug}" belongs to another hospital`)
+  return unit.id
+}
+
+function dateOrNull (value: unknown): Date | null | undefined {
+  if (value === undefined) return undefined
+  return value === null ? null : new Date(value as string)
+}
+
+function count (n: number, singular: string, plural = `${singular}s`): string[] {
+  return n === 0 ? [] : [`${n} ${n === 1 ? singular : plural}`]
+}
+
+function sourceData (link: SourceLink | undefined) {
+  return link === undefined ? {} : { sourceId: link.sourceId, quote: link.quote }
+}
+
+/** Optimistic update: the row changes only if it is still at the version the client read. */
+const bump = { version: { increment: 1 } }
+
+type HospitalCreate = Static<typeof hospitalBodies.fields> & { provenance?: ProvenanceBody }
+type DepartmentCreate = Static<typeof departmentBodies.fields> & { provenance?: ProvenanceBody }
+type ObservationCreate = Static<typeof observationBodies.fields> & { provenance?: ProvenanceBody }
+type MetricDefinitionCreate = Static<typeof metricDefinitionBodies.fields> & { provenance?: ProvenanceBody }
+type HonorCreate = Static<typeof honorBodies.fields> & { provenance?: ProvenanceBody }
+type ServiceCreate = Static<typeof serviceBodies.fields> & { provenance?: ProvenanceBody }
+type ConditionCreate = Static<typeof conditionBodies.fields> & { provenance?: ProvenanceBody }
+type EventCreate = Static<typeof eventBodies.fields> & { provenance?: ProvenanceBody }
+type NewsCreate = Static<typeof newsBodies.fields> & { provenance?: ProvenanceBody }
+
+const hospitals: WritableResource = {
+  name: 'hospitals',
+  noun: 'hospital',
+  table: 'hospital',
+  key: 'slug',
+  sourced: true,
+  uniqueField: '/slug',
+  bodies: hospitalBodies,
+  representation: 'Hospital',
+  idFor: async (db, slug) => (await db.hospital.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.hospital.findUnique({ where: { id }, include: { source: { select: sourceSelect } } })
+    return row === null ? null : hospital(row)
+  },
+  async create (db, input, link) {
+    const { provenance: _provenance, ...body } = input as HospitalCreate
+    const row = await db.hospital.create({ data: { ...body, shortName: body.shortName ?? null, ...sourceData(link) } as Prisma.HospitalUncheckedCreateInput, select: { id: true } })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const { provenance: _provenance, ...patch } = input as Partial<HospitalCreate>
+    const { count: changed } = await db.hospital.updateMany({ where: { id, version }, data: { ...patch, ...sourceData(link), ...bump } })
+    return changed === 1
+  },
+  async dependents (db, id) {
+    const [units, honors, events, news] = await Promise.all([
+      db.unit.count({ where: { hospitalId: id } }),
+      db.honor.count({ where: { hospitalId: id } }),
+      db.event.count({ where: { hospitalId: id } }),
+      db.newsArticle.count({ where: { hospitalId: id } })
+    ])
+    return [...count(units, 'unit'), ...count(honors, 'honor'), ...count(events, 'event'), ...count(news, 'news article')]
+  },
+  cascades: [],
+  location: (rep) => `/v1/hospitals/${(rep as unknown as { slug: string }).slug}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug
+}
+
+/** A parent must be a unit of the same hospital, and not the unit itself or one of its descendants. */
+async function checkParent (db: Db, unitId: string | null, hospital: string, parentSlug: string | null | undefined): Promise<string | null | undefined> {
+  if (parentSlug === undefined) return undefined
+  if (parentSlug === null) return null
+  const parent = await unitOf(db, parentSlug, '/parent')
+  if (parent.hospitalId !== hospital) throw unprocessable('/parent', `"${parentSlug}" belongs to another hospital`)
+  if (unitId !== null) {
+    // Walk up from the new parent: meeting the unit itself would make a cycle.
+    let cursor: string | null = parent.id
+    for (let depth = 0; cursor !== null && depth < 100; depth++) {
+      if (cursor === unitId) throw unprocessable('/parent', 'would place the unit under itself')
+      const next: { parentId: string | null } | null = await db.unit.findUnique({ where: { id: cursor }, select: { parentId: true } })
+      cursor = next?.parentId ?? null
+    }
+  }
+  return parent.id
+}
+
+const departments: WritableResource = {
+  name: 'departments',
+  noun: 'unit',
+  table: 'unit',
+  key: 'slug',
+  sourced: true,
+  uniqueField: '/slug',
+  bodies: departmentBodies,
+  representation: 'Department',
+  idFor: async (db, slug) => (await db.unit.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    // As GET /v1/departments/{slug} presents it by default: with its children and figures.
+    const row = await db.unit.findUnique({ where: { id }, include: departmentInclude(['children', 'metrics']) })
+    return row === null ? null : department(row as unknown as DepartmentRow)
+  },
+  async create (db, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, parent, ...body } = input as DepartmentCreate
+    const hospital = await hospitalId(db, hospitalSlug)
+    const parentId = await checkParent(db, null, hospital, parent)
+    const row = await db.unit.create({
+      data: { ...body, hospitalId: hospital, parentId: parentId ?? null, ...sourceData(link) } as Prisma.UnitUncheckedCreateInput,
+      select: { id: true }
+    })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, parent, ...patch } = input as Partial<DepartmentCreate>
+    const current = await db.unit.findUniqueOrThrow({ where: { id }, select: { hospitalId: true, parentId: true } })
+    const hospital = hospitalSlug === undefined ? current.hospitalId : await hospitalId(db, hospitalSlug)
+    if (hospital !== current.hospitalId && parent === undefined && current.parentId !== null) {
+      throw unprocessable('/parent', 'must be given (or null) when the unit moves to another hospital')
+    }
+    const parentId = await checkParent(db, id, hospital, parent)
+    const { count: changed } = await db.unit.updateMany({
+      where: { id, version },
+      data: { ...patch, hospitalId: hospital, ...(parentId === undefined ? {} : { parentId }), ...sourceData(link), ...bump }
+    })
+    return changed === 1
+  },
+  async dependents (db, id) {
+    const unitId = id
+    const [children, figures, honors, services, conditions, events, news] = await Promise.all([
+      db.unit.count({ where: { parentId: unitId } }),
+      db.metricObservation.count({ where: { unitId } }),
+      db.honor.count({ where: { unitId } }),
+      db.service.count({ where: { unitId } }),
+      db.unitCondition.count({ where: { unitId } }),
+      db.event.count({ where: { unitId } }),
+      db.newsArticleUnit.count({ where: { unitId } })
+    ])
+    return [
+      ...count(children, 'unit under it', 'units under it'), ...count(figures, 'figure'), ...count(honors, 'honor'),
+      ...count(services, 'service'), ...count(conditions, 'condition link'), ...count(events, 'event'),
+      ...count(news, 'news article')
+    ]
+  },
+  cascades: [{ table: 'unit_alias', column: 'unit_id' }],
+  location: (rep) => `/v1/departments/${(rep as unknown as { slug: string }).slug}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug
+}
+
+const comparatorCodes: Record<string, Comparator> = { '<': 'lt', '<=': 'le', '>=': 'ge', '>': 'gt' }
+
+function periodData (period: ObservationCreate['period'] | undefined) {
+  if (period === undefined) return {}
+  const start = dateOrNull(period.start) ?? null
+  const end = dateOrNull(period.end) ?? null
+  if (start !== null && end !== null && start > end) throw invalid('/period/start', 'must be on or before period.end')
+  return {
+    periodKind: period.kind,
+    periodDuration: period.duration ?? null,
+    periodStart: start,
+    periodEnd: end,
+    periodLabel: period.label ?? null
+  }
+}
+
+function comparatorData (comparator: string | null | undefined) {
+  if (comparator === undefined) return {}
+  return { comparator: comparator === null ? null : comparatorCodes[comparator] }
+}
+
+const metrics: WritableResource = {
+  name: 'metrics',
+  noun: 'figure',
+  table: 'metric_observation',
+  key: 'id',
+  sourced: true,
+  uniqueField: '/provenance/source',
+  bodies: observationBodies,
+  representation: 'Observation',
+  idFor: async (db, id) => (await db.metricObservation.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.metricObservation.findUnique({ where: { id }, include: observationInclude })
+    return row === null ? null : observation(row)
+  },
+  async create (db, input, link) {
+    const body = input as ObservationCreate
+    const unit = await unitOf(db, body.department, '/department')
+    const row = await db.metricObservation.create({
+      data: {
+        unitId: unit.id,
+        metricId: await metricId(db, body.metric),
+        value: new Prisma.Decimal(body.value),
+        ...comparatorData(body.comparator),
+        approximate: body.approximate ?? false,
+        statedValue: body.statedValue,
+        ...periodData(body.period),
+        statedOn: dateOrNull(body.statedOn) ?? null,
+        note: body.note ?? null,
+        ...sourceData(link)
+      } as Prisma.MetricObservationUncheckedCreateInput,
+      select: { id: true }
+    })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const patch = input as Partial<ObservationCreate>
+    const { count: changed } = await db.metricObservation.updateMany({
+      where: { id, version },
+      data: {
+        ...(patch.department === undefined ? {} : { unitId: (await unitOf(db, patch.department, '/department')).id }),
+        ...(patch.metric === undefined ? {} : { metricId: await metricId(db, patch.metric) }),
+        ...(patch.value === undefined ? {} : { value: new Prisma.Decimal(patch.value) }),
+        ...comparatorData(patch.comparator),
+        approximate: patch.approximate,
+        statedValue: patch.statedValue,
+        ...periodData(patch.period),
+        statedOn: dateOrNull(patch.statedOn),
+        note: patch.note,
+        ...sourceData(link),
+        ...bump
+      }
+    })
+    return changed === 1
+  },
+  dependents: async () => [],
+  cascades: [],
+  location: (rep) => `/v1/metrics/${rep.id}`,
+  label: (rep) => rep.id
+}
+
+const metricDefinitions: WritableResource = {
+  name: 'metric-definitions',
+  noun: 'metric definition',
+  table: 'metric_definition',
+  key: 'code',
+  sourced: false,
+  uniqueField: '/code',
+  bodies: metricDefinitionBodies,
+  representation: 'MetricDefinition',
+  idFor: async (db, code) => (await db.metricDefinition.findUnique({ where: { code }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.metricDefinition.findUnique({ where: { id } })
+    return row === null ? null : metricDefinition(row)
+  },
+  async create (db, input) {
+    const row = await db.metricDefinition.create({ data: input as MetricDefinitionCreate, select: { id: true } })
+    return row.id
+  },
+  async update (db, id, version, input) {
+    const { count: changed } = await db.metricDefinition.updateMany({ where: { id, version }, data: { ...(input as Partial<MetricDefinitionCreate>), ...bump } })
+    return changed === 1
+  },
+  dependents: async (db, id) => count(await db.metricObservation.count({ where: { metricId: id } }), 'figure'),
+  cascades: [],
+  location: (rep) => `/v1/metric-definitions/${(rep as unknown as { code: string }).code}`,
+  label: (rep) => (rep as unknown as { code: string }).code
+}
+
+const honors: WritableResource = {
+  name: 'honors',
+  noun: 'honor',
+  table: 'honor',
+  key: 'id',
+  sourced: true,
+  uniqueField: '/slug',
+  bodies: honorBodies,
+  representation: 'Honor',
+  idFor: async (db, id) => (await db.honor.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.honor.findUnique({ where: { id }, include: honorInclude })
+    return row === null ? null : honor(row)
+  },
+  async create (db, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, department: unitSlug, statedOn, ...body } = input as HonorCreate
+    const hospital = await hospitalId(db, hospitalSlug)
+    const row = await db.honor.create({
+      data: {
+        ...body,
+        hospitalId: hospital,
+        unitId: await unitInHospital(db, unitSlug, hospital),
+        statedOn: dateOrNull(statedOn) ?? null,
+        ...sourceData(link)
+      } as Prisma.HonorUncheckedCreateInput,
+      select: { id: true }
+    })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, department: unitSlug, statedOn, ...patch } = input as Partial<HonorCreate>
+    const current = await db.honor.findUniqueOrThrow({ where: { id }, select: { hospitalId: true, unit: { select: { slug: true } } } })
+    const hospital = hospitalSlug === undefined ? current.hospitalId : await hospitalId(db, hospitalSlug)
+    // Moving to another hospital re-checks the unit it keeps (or is given).
+    const unitSlugAfter = unitSlug === undefined ? current.unit?.slug ?? null : unitSlug
+    const unitId = await unitInHospital(db, unitSlugAfter, hospital)
+    const { count: changed } = await db.honor.updateMany({
+      where: { id, version },
+      data: { ...patch, hospitalId: hospital, unitId, statedOn: dateOrNull(statedOn), ...sourceData(link), ...bump }
+    })
+    return changed === 1
+  },
+  dependents: async () => [],
+  cascades: [],
+  location: (rep) => `/v1/honors/${rep.id}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug
+}
+
+const services: WritableResource = {
+  name: 'services',
+  noun: 'service',
+  table: 'service',
+  key: 'id',
+  sourced: true,
+  uniqueField: '/slug',
+  bodies: serviceBodies,
+  representation: 'Service',
+  idFor: async (db, id) => (await db.service.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.service.findUnique({ where: { id }, include: serviceInclude })
+    return row === null ? null : service(row)
+  },
+  async create (db, input, link) {
+    const { provenance: _provenance, department: unitSlug, ...body } = input as ServiceCreate
+    const unit = await unitOf(db, unitSlug, '/department')
+    const row = await db.service.create({
+      data: { ...body, description: body.description ?? null, unitId: unit.id, ...sourceData(link) } as Prisma.ServiceUncheckedCreateInput,
+      select: { id: true }
+    })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const { provenance: _provenance, department: unitSlug, ...patch } = input as Partial<ServiceCreate>
+    const unitId = unitSlug === undefined ? undefined : (await unitOf(db, unitSlug, '/department')).id
+    const { count: changed } = await db.service.updateMany({ where: { id, version }, data: { ...patch, unitId, ...sourceData(link), ...bump } })
+    return changed === 1
+  },
+  dependents: async () => [],
+  cascades: [],
+  location: (rep) => `/v1/services/${rep.id}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug
+}
+
+const conditions: WritableResource = {
+  name: 'conditions',
+  noun: 'condition',
+  table: 'condition',
+  key: 'slug',
+  sourced: false,
+  uniqueField: '/slug',
+  bodies: conditionBodies,
+  representation: 'Condition',
+  idFor: async (db, slug) => (await db.condition.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.condition.findUnique({ where: { id }, include: conditionInclude })
+    return row === null ? null : condition(row)
+  },
+  async create (db, input) {
+    return (await db.condition.create({ data: input as ConditionCreate, select: { id: true } })).id
+  },
+  async update (db, id, version, input) {
+    const { count: changed } = await db.condition.updateMany({ where: { id, version }, data: { ...(input as Partial<ConditionCreate>), ...bump } })
+    return changed === 1
+  },
+  dependents: async () => [],
+  // The links to the units that treat it are part of it: archived and restored with it.
+  cascades: [{ table: 'unit_condition', column: 'condition_id' }],
+  location: (rep) => `/v1/conditions/${(rep as unknown as { slug: string }).slug}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug
+}
+
+const events: WritableResource = {
+  name: 'events',
+  noun: 'event',
+  table: 'event',
+  key: 'id',
+  sourced: true,
+  uniqueField: '/slug',
+  bodies: eventBodies,
+  representation: 'Event',
+  idFor: async (db, id) => (await db.event.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.event.findUnique({ where: { id }, include: eventInclude })
+    return row === null ? null : event(row)
+  },
+  async create (db, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, department: unitSlug, occurredOn, ...body } = input as EventCreate
+    const hospital = await hospitalId(db, hospitalSlug)
+    const row = await db.event.create({
+      data: {
+        ...body,
+        description: body.description ?? null,
+        year: body.year ?? (typeof occurredOn === 'string' ? Number(occurredOn.slice(0, 4)) : null),
+        hospitalId: hospital,
+        unitId: await unitInHospital(db, unitSlug, hospital),
+        occurredOn: dateOrNull(occurredOn) ?? null,
+        ...sourceData(link)
+      } as Prisma.EventUncheckedCreateInput,
+      select: { id: true }
+    })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, department: unitSlug, occurredOn, ...patch } = input as Partial<EventCreate>
+    const current = await db.event.findUniqueOrThrow({ where: { id }, select: { hospitalId: true, unit: { select: { slug: true } } } })
+    const hospital = hospitalSlug === undefined ? current.hospitalId : await hospitalId(db, hospitalSlug)
+    const unitId = await unitInHospital(db, unitSlug === undefined ? current.unit?.slug ?? null : unitSlug, hospital)
+    const { count: changed } = await db.event.updateMany({
+      where: { id, version },
+      data: { ...patch, hospitalId: hospital, unitId, occurredOn: dateOrNull(occurredOn), ...sourceData(link), ...bump }
+    })
+    return changed === 1
+  },
+  dependents: async () => [],
+  cascades: [],
+  location: (rep) => `/v1/events/${rep.id}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug
+}
+
+async function articleUnits (db: Db, slugs: string[], hospital: string): Promise<string[]> {
+  const ids: string[] = []
+  for (const [index, slug] of slugs.entries()) {
+    const unitId = await unitInHospital(db, slug, hospital, `/departments/${index}`)
+    if (unitId !== null && !ids.includes(unitId)) ids.push(unitId)
+  }
+  return ids
+}
+
+const news: WritableResource = {
+  name: 'news',
+  noun: 'news article',
+  table: 'news_article',
+  key: 'slug',
+  sourced: true,
+  uniqueField: '/slug',
+  bodies: newsBodies,
+  representation: 'NewsArticle',
+  idFor: async (db, slug) => (await db.newsArticle.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.newsArticle.findUnique({ where: { id }, include: newsInclude })
+    return row === null ? null : newsArticle(row)
+  },
+  async create (db, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, departments: unitSlugs, publishedOn, ...body } = input as NewsCreate
+    const hospital = await hospitalId(db, hospitalSlug)
+    const unitIds = await articleUnits(db, unitSlugs ?? [], hospital)
+    const row = await db.newsArticle.create({
+      data: {
+        ...body,
+        hospitalId: hospital,
+        publishedOn: new Date(publishedOn),
+        ...sourceData(link),
+        units: { create: unitIds.map((unitId) => ({ unitId })) }
+      } as Prisma.NewsArticleUncheckedCreateInput,
+      select: { id: true }
+    })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const { provenance: _provenance, hospital: hospitalSlug, departments: unitSlugs, publishedOn, ...patch } = input as Partial<NewsCreate>
+    const current = await db.newsArticle.findUniqueOrThrow({
+      where: { id }, select: { hospitalId: true, units: { select: { unit: { select: { slug: true } } } } }
+    })
+    const hospital = hospitalSlug === undefined ? current.hospitalId : await hospitalId(db, hospitalSlug)
+    const slugsAfter = unitSlugs ?? current.units.map((link) => link.unit.slug)
+    const unitIds = await articleUnits(db, slugsAfter, hospital)
+    const { count: changed } = await db.newsArticle.updateMany({
+      where: { id, version },
+      data: { ...patch, hospitalId: hospital, publishedOn: dateOrNull(publishedOn) ?? undefined, ...sourceData(link), ...bump }
+    })
+    if (changed !== 1) return false
+    await db.newsArticleUnit.deleteMany({ where: { articleId: id } })
+    await db.newsArticleUnit.createMany({ data: unitIds.map((unitId) => ({ articleId: id, unitId })) })
+    return true
+  },
+  dependents: async () => [],
+  cascades: [{ table: 'news_article_unit', column: 'article_id' }],
+  location: (rep) => `/v1/news/${(rep as unknown as { slug: string }).slug}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug
+}
+
+export const writableResources = { hospitals, departments, metrics, metricDefinitions, honors, services, conditions, events, news }
+
+export const resourcesByName = new Map<string, WritableResource>(Object.values(writableResources).map((resource) => [resource.name, resource]))

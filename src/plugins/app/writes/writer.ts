@@ -1,0 +1,267 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Prisma } from '../../../generated/prisma/client.ts'
+import { entityTag, matchesVersion, requireIfMatch, staleVersion } from '../../../lib/entity-tag.ts'
+import { ProblemError } from '../../../lib/problem.ts'
+import type { ProvenanceBody } from '../../../schemas/writes.ts'
+import { completeIdempotentRequest } from './idempotency.ts'
+import { resourcesByName, type Db, type Representation, type SourceLink, type WritableResource } from './resources.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    writer: Writer
+  }
+}
+
+export interface WriteResult {
+  representation: Representation
+  etag: string
+  location: string
+}
+
+/** Whitespace differs between a document and a quote typed from it; nothing else may. */
+function normalized (text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
+
+function problemField (field: string, kind: 'invalidRequest' | 'unprocessableContent', message: string): ProblemError {
+  return new ProblemError(kind, `body ${field.slice(1)} ${message}`, { errors: [{ in: 'body', field, message }] })
+}
+
+/**
+ * Where the new state of a fact comes from. A document and a sentence of it: the sentence must occur in the document.
+ * A note: kept as a source document of kind manual_entry, entered by the caller's key, so that the fact, like every
+ * other, links to the words that back it.
+ */
+async function resolveProvenance (db: Db, provenance: ProvenanceBody | undefined, request: FastifyRequest): Promise<SourceLink> {
+  const { source, quote, note } = provenance ?? {}
+  if (note !== undefined && (source !== undefined || quote !== undefined)) {
+    throw problemField('/provenance', 'invalidRequest', 'takes either source and quote, or a note, not both')
+  }
+  if (note !== undefined) {
+    const key = request.apiKey!
+    const document = await db.sourceDocument.create({
+      data: {
+        fileName: `manual-entries/${randomUUID()}`,
+        title: `Entered by ${key.name} (${key.prefix})`,
+        kind: 'manual_entry',
+        statedOn: new Date(new Date().toISOString().slice(0, 10)),
+        fullText: note,
+        sha256: createHash('sha256').update(note).digest('hex'),
+        enteredById: key.id
+      },
+      select: { id: true }
+    })
+    return { sourceId: document.id, quote: note }
+  }
+  if (source === undefined || quote === undefined) {
+    throw problemField(source === undefined ? '/provenance/source' : '/provenance/quote', 'invalidRequest',
+      'is required: give source and quote (a document and its sentence), or a note')
+  }
+  const document = await db.sourceDocument.findUnique({ where: { id: source }, select: { fullText: true, title: true } })
+  if (document === null) throw problemField('/provenance/source', 'unprocessableContent', `names no source document: ${source}`)
+  if (!normalized(document.fullText).includes(normalized(quote))) {
+    throw problemField('/provenance/quote', 'unprocessableContent', `does not occur in "${document.title}"; quote the document verbatim`)
+  }
+  return { sourceId: source, quote }
+}
+
+/** The PostgreSQL SQLSTATE behind a Prisma error, from a model query (P2002/P2003) or a raw one (P2010). */
+function sqlState (error: unknown): string | undefined {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined
+  if (error.code === 'P2002') return '23505'
+  if (error.code === 'P2003') return '23503'
+  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)?.driverAdapterError?.cause
+  return cause?.originalCode
+}
+
+function uniqueViolation (error: unknown): boolean {
+  return sqlState(error) === '23505'
+}
+
+function foreignKeyViolation (error: unknown): boolean {
+  return sqlState(error) === '23503'
+}
+
+function conflict (resource: WritableResource, field: string): ProblemError {
+  const message = `is already taken by another ${resource.noun}`
+  return new ProblemError('conflict', `body ${field.slice(1)} ${message}`, { errors: [{ in: 'body', field, message }] })
+}
+
+function notFound (resource: WritableResource, key: string): ProblemError {
+  return new ProblemError('notFound', `No ${resource.noun} has the ${resource.key} "${key}".`)
+}
+
+/** A JSON copy for the audit: what a client would have read. */
+function snapshot (representation: Representation | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return representation === null ? Prisma.DbNull : JSON.parse(JSON.stringify(representation)) as Prisma.InputJsonValue
+}
+
+export function createWriter (fastify: FastifyInstance) {
+  const { prisma, dataChanges } = fastify
+
+  // PATCH bodies may be sent as what they are, JSON merge patches.
+  fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'))
+
+  /**
+   * Runs a write in one transaction with its audit row (and, for an idempotent POST, its stored response): all of it
+   * commits or none of it does. Every instance's caches hear of the change from the database at commit; this one is
+   * told at once as well, so its next read is fresh.
+   */
+  async function transact<T> (request: FastifyRequest, resource: WritableResource, work: (db: Db) => Promise<T>): Promise<T> {
+    try {
+      const result = await prisma.$transaction(work, { maxWait: 5_000, timeout: 15_000 })
+      dataChanges.changed(resource.table)
+      return result
+    } catch (error) {
+      if (uniqueViolation(error)) throw conflict(resource, resource.uniqueField)
+      throw error
+    }
+  }
+
+  async function audit (db: Db, request: FastifyRequest, resource: WritableResource, entityId: string,
+    action: 'create' | 'update' | 'archive' | 'restore', version: number, before: Representation | null, after: Representation | null): Promise<void> {
+    await db.auditEvent.create({
+      data: {
+        apiKeyId: request.apiKey!.id,
+        requestId: request.id,
+        resource: resource.name,
+        entityId,
+        action,
+        version,
+        before: snapshot(before),
+        after: snapshot(after)
+      }
+    })
+  }
+
+  function result (resource: WritableResource, representation: Representation): WriteResult {
+    return { representation, etag: entityTag(representation), location: resource.location(representation) }
+  }
+
+  async function current (db: Db, resource: WritableResource, key: string): Promise<Representation> {
+    const id = await resource.idFor(db, key)
+    const representation = id === null ? null : await resource.present(db, id)
+    if (representation === null) throw notFound(resource, key)
+    return representation
+  }
+
+  return {
+    /** The entity's current representation; a 404 problem when there is none. */
+    async find (resource: WritableResource, key: string): Promise<Representation> {
+      return current(prisma, resource, key)
+    },
+
+    async create (request: FastifyRequest, resource: WritableResource, body: Record<string, unknown>): Promise<WriteResult> {
+      return transact(request, resource, async (db) => {
+        const link = resource.sourced ? await resolveProvenance(db, body.provenance as ProvenanceBody, request) : undefined
+        const id = await resource.create(db, body, link)
+        const after = (await resource.present(db, id))!
+        await audit(db, request, resource, id, 'create', after.version, null, after)
+        const written = result(resource, after)
+        await completeIdempotentRequest(db, request, { status: 201, ...written })
+        return written
+      })
+    },
+
+    async update (request: FastifyRequest, resource: WritableResource, key: string, patch: Record<string, unknown>): Promise<WriteResult> {
+      const ifMatch = requireIfMatch(request)
+      return transact(request, resource, async (db) => {
+        const before = await current(db, resource, key)
+        if (!matchesVersion(ifMatch, before.version)) throw staleVersion(resource.noun, before)
+        const link = resource.sourced ? await resolveProvenance(db, patch.provenance as ProvenanceBody, request) : undefined
+        // The update names the version it read: a concurrent writer that got there first leaves it nothing to update.
+        if (!await resource.update(db, before.id, before.version, patch, link)) {
+          throw staleVersion(resource.noun, (await resource.present(db, before.id))!)
+        }
+        const after = (await resource.present(db, before.id))!
+        await audit(db, request, resource, before.id, 'update', after.version, before, after)
+        return result(resource, after)
+      })
+    },
+
+    /** Deletes the row (and the rows that belong to it) after keeping a copy an administrator can restore. */
+    async archive (request: FastifyRequest, resource: WritableResource, key: string): Promise<void> {
+      const ifMatch = requireIfMatch(request)
+      await transact(request, resource, async (db) => {
+        const before = await current(db, resource, key)
+        // Lock the row: a concurrent update must not slip in between the version check and the copy.
+        const [locked] = await db.$queryRawUnsafe<Array<{ row: Record<string, unknown> & { version: number } }>>(
+          `SELECT to_jsonb(t) AS row FROM "${resource.table}" t WHERE id = $1::uuid FOR UPDATE`, before.id)
+        if (locked === undefined) throw notFound(resource, key)
+        if (locked.row.version !== before.version || !matchesVersion(ifMatch, before.version)) {
+          throw staleVersion(resource.noun, (await resource.present(db, before.id))!)
+        }
+        const blockers = await resource.dependents(db, before.id)
+        if (blockers.length > 0) {
+          throw new ProblemError('conflict', `The ${resource.noun} still has ${blockers.join(', ')}; archive those first.`)
+        }
+        const dependents: Record<string, unknown[]> = {}
+        for (const { table, column } of resource.cascades) {
+          const rows = await db.$queryRawUnsafe<Array<{ row: unknown }>>(
+            `DELETE FROM "${table}" t WHERE "${column}" = $1::uuid RETURNING to_jsonb(t) AS row`, before.id)
+          dependents[table] = rows.map((entry) => entry.row)
+        }
+        await db.$executeRawUnsafe(`DELETE FROM "${resource.table}" WHERE id = $1::uuid`, before.id)
+        await db.archivedRecord.create({
+          data: {
+            resource: resource.name,
+            entityId: before.id,
+            label: resource.label(before),
+            archivedById: request.apiKey!.id,
+            row: locked.row as Prisma.InputJsonValue,
+            dependents: dependents as Prisma.InputJsonValue,
+            representation: snapshot(before) as Prisma.InputJsonValue
+          }
+        })
+        await audit(db, request, resource, before.id, 'archive', before.version, before, null)
+      })
+    },
+
+    /** Puts an archived record back with its id, one version later (so an ETag from before the archive is stale). */
+    async restore (request: FastifyRequest, archiveId: string): Promise<WriteResult & { resource: WritableResource }> {
+      const record = await prisma.archivedRecord.findUnique({ where: { id: archiveId } })
+      if (record === null) throw new ProblemError('notFound', `No archived record has the id ${archiveId}.`)
+      const resource = resourcesByName.get(record.resource)
+      if (resource === undefined) throw new Error(`archived record ${archiveId} names an unknown resource "${record.resource}"`)
+      try {
+        return await transact(request, resource, async (db) => {
+          const claimed = await db.archivedRecord.deleteMany({ where: { id: archiveId } })
+          if (claimed.count === 0) throw new ProblemError('notFound', `No archived record has the id ${archiveId}.`)
+          await db.$executeRawUnsafe(
+            `INSERT INTO "${resource.table}" SELECT * FROM jsonb_populate_record(NULL::"${resource.table}", $1::jsonb)`,
+            JSON.stringify(record.row))
+          await db.$executeRawUnsafe(
+            `UPDATE "${resource.table}" SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = $1::uuid`, record.entityId)
+          const dependents = record.dependents as Record<string, unknown[]>
+          for (const { table } of resource.cascades) {
+            const rows = dependents[table] ?? []
+            if (rows.length === 0) continue
+            await db.$executeRawUnsafe(
+              `INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb)`, JSON.stringify(rows))
+          }
+          const after = (await resource.present(db, record.entityId))!
+          await audit(db, request, resource, record.entityId, 'restore', after.version, null, after)
+          return { ...result(resource, after), resource }
+        })
+      } catch (error) {
+        if (error instanceof ProblemError && error.problem.status === 409) {
+          throw new ProblemError('conflict', `The ${resource.noun} "${record.label}" cannot be restored: its ${resource.key === 'id' ? 'slug' : resource.key} ` +
+            'is taken by a newer record. Archive or rename that one first.')
+        }
+        if (foreignKeyViolation(error)) {
+          throw new ProblemError('conflict', `The ${resource.noun} "${record.label}" cannot be restored: something it belongs to ` +
+            '(its hospital, unit, metric or source) is archived. Restore that first.')
+        }
+        throw error
+      }
+    }
+  }
+}
+
+export type Writer = ReturnType<typeof createWriter>
+
+export default fp(async (fastify) => {
+  fastify.decorate('writer', createWriter(fastify))
+}, { name: 'writer', dependencies: ['prisma', 'data-changes'] })
