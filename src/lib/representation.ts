@@ -130,10 +130,12 @@ export const conditionLinkInclude = {
 
 export function conditionLink (row: Prisma.UnitConditionGetPayload<{ include: typeof conditionLinkInclude }>): Static<typeof ConditionLink> {
   return {
+    id: row.id,
     condition: row.condition,
     department: row.unit,
     relation: row.relation,
-    source: sourceReference(row.source, row.quote)
+    source: sourceReference(row.source, row.quote),
+    ...entity(row)
   }
 }
 

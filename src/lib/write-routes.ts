@@ -42,7 +42,7 @@ function sendWritten (reply: FastifyReply, written: { etag: string, location: st
 }
 
 export function writeRoutes (resource: WritableResource, options: { detail: boolean }): FastifyPluginAsync {
-  const tag = resource.name === 'metric-definitions' || resource.name === 'metrics' ? 'metrics' : resource.name
+  const tag = ({ 'metric-definitions': 'metrics', 'condition-links': 'conditions' } as Record<string, string>)[resource.name] ?? resource.name
   const representation = Type.Unsafe({ $ref: `${resource.representation}#` })
   const noun = resource.noun
   const path = `/:${resource.key}`

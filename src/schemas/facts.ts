@@ -37,10 +37,12 @@ export const Service = Type.Object({
 export const ConditionRelation = Type.Enum(['treated', 'managed', 'screened'], { $id: 'ConditionRelation' })
 
 export const ConditionLink = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'The link\'s id: change or archive it at /v1/condition-links/{id}' }),
   condition: Type.Object({ slug: Type.String(), name: Type.String() }, { additionalProperties: false }),
   department: ref(UnitReference),
   relation: ref(ConditionRelation),
-  source: ref(SourceReference)
+  source: ref(SourceReference),
+  ...entityFields
 }, { $id: 'ConditionLink', description: 'That a unit treats, manages or screens for a condition, as a source says', additionalProperties: false })
 
 export const Condition = Type.Object({

@@ -1,7 +1,7 @@
 import { Type, type Static, type TObject, type TProperties, type TSchema } from 'typebox'
 import { listResponse } from '../lib/listing.ts'
 import { ref, slug } from './common.ts'
-import { EventKind, HonorKind, HonorLevel, ServiceKind } from './facts.ts'
+import { ConditionRelation, EventKind, HonorKind, HonorLevel, ServiceKind } from './facts.ts'
 import { MetricCategory, Period } from './metrics.ts'
 
 // Request bodies of the writes. Every body is closed (additionalProperties: false): an unknown or server-owned field
@@ -170,6 +170,15 @@ export const conditionBodies = writeBodies('Condition', {
   example: { slug: 'endometriosis', name: 'Endometriosis' }
 })
 
+export const conditionLinkBodies = writeBodies('ConditionLink', {
+  condition: slug({ description: 'The condition', examples: ['endometriosis'] }),
+  department: slug({ description: 'The unit that treats, manages or screens for it (its slug or an alias slug)', examples: ['general-gynecology'] }),
+  relation: ref(ConditionRelation)
+}, {
+  sourced: true,
+  example: { condition: 'twin-pregnancy', department: 'perinatal-medical-center', relation: 'treated', provenance: provenanceExample }
+})
+
 export const eventBodies = writeBodies('Event', {
   hospital: slug({ examples: ['cqhcwc'] }),
   department: Type.Optional(nullable(slug())),
@@ -232,7 +241,7 @@ export const ArchivedRecordList = listResponse(ArchivedRecord, 'ArchivedRecordLi
 export const schemas = [
   Provenance,
   ...[hospitalBodies, departmentBodies, observationBodies, metricDefinitionBodies, honorBodies, serviceBodies,
-    conditionBodies, eventBodies, newsBodies].flatMap((bodies) => [bodies.create, bodies.patch]),
+    conditionBodies, conditionLinkBodies, eventBodies, newsBodies].flatMap((bodies) => [bodies.create, bodies.patch]),
   AuditEvent,
   ArchivedRecord,
   AuditEventList,

@@ -79,6 +79,14 @@ const cases: Case[] = [
     list: '/v1/conditions?limit=100'
   },
   {
+    resource: 'condition-links',
+    key: 'id',
+    create: { condition: 'twin-pregnancy', department: 'perinatal-medical-center', relation: 'treated', provenance: note },
+    patch: { relation: 'managed', provenance: note },
+    changed: ['relation', 'managed'],
+    list: '/v1/condition-links?condition=twin-pregnancy&limit=100'
+  },
+  {
     resource: 'events',
     key: 'id',
     create: { hospital: 'cqhcwc', slug: 'test-event', title: 'New building opened', kind: 'milestone', occurredOn: '2026-10-01', datePrecision: 'month', provenance: note },
@@ -369,6 +377,53 @@ t.test('archiving what others refer to is refused; restoring into a taken slug i
   const archived = await app.prisma.archivedRecord.findFirstOrThrow({ where: { label: 'cesarean-scar-pregnancy' } })
   t.equal((await app.inject({ method: 'POST', url: `/v1/archive/${archived.id}/restore`, headers: admin })).statusCode, 201)
   t.equal(await app.prisma.unitCondition.count({ where: { condition: { slug: 'cesarean-scar-pregnancy' } } }), links, 'links restored')
+})
+
+t.test('condition links: written with provenance, one per unit and condition, archived before their unit', async (t) => {
+  const app = await buildTestApp(t)
+  const { writer, admin } = await keys(app)
+  const post = async (url: string, payload: object) => app.inject({ method: 'POST', url, headers: writer, payload })
+  const unit = await post('/v1/departments', { ...cases[1]!.create, slug: 'link-test-unit' })
+  t.equal(unit.statusCode, 201, unit.body)
+  const link = await post('/v1/condition-links', { condition: 'lung-cancer', department: 'link-test-unit', relation: 'screened', provenance: note })
+  t.equal(link.statusCode, 201, link.body)
+  const linkBody = link.json<{ id: string, condition: { slug: string }, department: { slug: string }, source: { quote: string } }>()
+  t.match(linkBody, { condition: { slug: 'lung-cancer' }, department: { slug: 'link-test-unit' }, relation: 'screened', source: { quote: note.note } })
+
+  const condition = (await app.inject('/v1/conditions/lung-cancer')).json<{ departments: Array<{ id: string }> }>()
+  t.ok(condition.departments.some((item) => item.id === linkBody.id), 'the condition lists the unit with the link\'s id')
+  const included = (await app.inject('/v1/departments/link-test-unit?include=conditions')).json<{ conditions: Array<{ id: string }> }>()
+  t.same(included.conditions.map((item) => item.id), [linkBody.id], 'and the unit lists the condition')
+
+  const twice = await post('/v1/condition-links', { condition: 'lung-cancer', department: 'link-test-unit', relation: 'treated', provenance: note })
+  t.equal(twice.statusCode, 409, 'one link per unit and condition')
+  t.match(twice.json(), { type: '/problems/conflict', errors: [{ field: '/department' }] })
+  const nothing = await post('/v1/condition-links', { condition: 'no-such-condition', department: 'link-test-unit', relation: 'treated', provenance: note })
+  t.equal(nothing.statusCode, 422)
+  t.match(nothing.json(), { errors: [{ field: '/condition', message: /names no condition/ }] })
+  const unsourced = await post('/v1/condition-links', { condition: 'stroke', department: 'link-test-unit', relation: 'treated' })
+  t.equal(unsourced.statusCode, 400, 'a link needs provenance like any other fact')
+
+  const blocked = await app.inject({ method: 'DELETE', url: '/v1/departments/link-test-unit', headers: { ...writer, 'if-match': '*' } })
+  t.equal(blocked.statusCode, 409)
+  t.match(blocked.json(), { detail: /1 condition link/ })
+  t.equal((await app.inject({ method: 'DELETE', url: link.headers.location as string, headers: { ...writer, 'if-match': link.headers.etag as string } })).statusCode, 204)
+  t.equal((await app.inject({ method: 'DELETE', url: '/v1/departments/link-test-unit', headers: { ...writer, 'if-match': '*' } })).statusCode, 204, 'the unit goes once its link has')
+
+  // The link cannot come back while its unit is archived: the problem says what to restore first.
+  const linkEntry = await app.prisma.archivedRecord.findFirstOrThrow({ where: { entityId: linkBody.id } })
+  const early = await app.inject({ method: 'POST', url: `/v1/archive/${linkEntry.id}/restore`, headers: admin })
+  t.equal(early.statusCode, 409, early.body)
+  t.match(early.headers['content-type'], /^application\/problem\+json/)
+  t.match(early.json(), { type: '/problems/conflict', detail: /cannot be restored: something it belongs to .* is archived\. Restore that first/ })
+  t.ok(await app.prisma.archivedRecord.findUnique({ where: { id: linkEntry.id } }), 'the archive entry stays')
+  t.equal(await app.prisma.auditEvent.count({ where: { entityId: linkBody.id, action: 'restore' } }), 0, 'and no restore is recorded')
+
+  const unitEntry = await app.prisma.archivedRecord.findFirstOrThrow({ where: { label: 'link-test-unit' } })
+  t.equal((await app.inject({ method: 'POST', url: `/v1/archive/${unitEntry.id}/restore`, headers: admin })).statusCode, 201)
+  t.equal((await app.inject({ method: 'POST', url: `/v1/archive/${linkEntry.id}/restore`, headers: admin })).statusCode, 201, 'then the link')
+  const back = await app.inject(`/v1/condition-links?department=link-test-unit`)
+  t.same(back.json<{ data: Array<{ id: string }> }>().data.map((item) => item.id), [linkBody.id])
 })
 
 t.test('archived records leave statistics and search', async (t) => {

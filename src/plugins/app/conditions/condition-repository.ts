@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ConditionRelation, Prisma } from '../../../generated/prisma/client.ts'
 import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { condition, conditionInclude } from '../../../lib/representation.ts'
+import { condition, conditionInclude, conditionLink, conditionLinkInclude } from '../../../lib/representation.ts'
 import { unitWithSlug } from '../facts/fact-filters.ts'
 
 declare module 'fastify' {
@@ -18,6 +18,32 @@ export const conditionListSpec: ListSpec = {
     slug: { field: 'slug', type: 'string' }
   },
   defaultSort: 'name'
+}
+
+export const conditionLinkListSpec: ListSpec = {
+  resource: 'condition-links',
+  sort: {
+    createdAt: { field: 'createdAt', type: 'date' },
+    updatedAt: { field: 'updatedAt', type: 'date' }
+  },
+  defaultSort: 'createdAt'
+}
+
+export interface ConditionLinkFilters {
+  condition?: string
+  /** A unit slug or alias slug. */
+  department?: string
+  relation?: ConditionRelation
+}
+
+function linkWhere ({ condition, department, relation }: ConditionLinkFilters): Prisma.UnitConditionWhereInput {
+  return {
+    AND: [
+      condition === undefined ? {} : { condition: { slug: condition } },
+      department === undefined ? {} : { unit: unitWithSlug(department) },
+      relation === undefined ? {} : { relation }
+    ]
+  }
 }
 
 export interface ConditionFilters {
@@ -62,6 +88,20 @@ export function createConditionRepository (fastify: FastifyInstance) {
         }),
         count: async () => prisma.condition.count({ where }),
         present: condition
+      })
+    },
+
+    async listLinks (filters: ConditionLinkFilters, page: PageRequest & { count?: boolean }) {
+      const where = linkWhere(filters)
+      return await paging.list(conditionLinkListSpec, page, {
+        find: async (keyset) => prisma.unitCondition.findMany({
+          where: { AND: [where, keyset.where] },
+          orderBy: keyset.orderBy as Prisma.UnitConditionOrderByWithRelationInput[],
+          take: keyset.take,
+          include: conditionLinkInclude
+        }),
+        count: async () => prisma.unitCondition.count({ where }),
+        present: conditionLink
       })
     },
 

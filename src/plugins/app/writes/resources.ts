@@ -2,12 +2,12 @@ import type { Static, TSchema } from 'typebox'
 import { Prisma, type Comparator } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import {
-  condition, conditionInclude, department, departmentInclude, event, eventInclude, honor, honorInclude, hospital,
+  condition, conditionInclude, conditionLink, conditionLinkInclude, department, departmentInclude, event, eventInclude, honor, honorInclude, hospital,
   metricDefinition, newsArticle, newsInclude, observation, observationInclude, service, serviceInclude, sourceSelect,
   type DepartmentRow
 } from '../../../lib/representation.ts'
 import {
-  conditionBodies, departmentBodies, eventBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
+  conditionBodies, conditionLinkBodies, departmentBodies, eventBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
   observationBodies, serviceBodies, type ProvenanceBody
 } from '../../../schemas/writes.ts'
 
@@ -122,6 +122,7 @@ type MetricDefinitionCreate = Static<typeof metricDefinitionBodies.fields> & { p
 type HonorCreate = Static<typeof honorBodies.fields> & { provenance?: ProvenanceBody }
 type ServiceCreate = Static<typeof serviceBodies.fields> & { provenance?: ProvenanceBody }
 type ConditionCreate = Static<typeof conditionBodies.fields> & { provenance?: ProvenanceBody }
+type ConditionLinkCreate = Static<typeof conditionLinkBodies.fields> & { provenance?: ProvenanceBody }
 type EventCreate = Static<typeof eventBodies.fields> & { provenance?: ProvenanceBody }
 type NewsCreate = Static<typeof newsBodies.fields> & { provenance?: ProvenanceBody }
 
@@ -462,6 +463,63 @@ const conditions: WritableResource = {
   label: (rep) => (rep as unknown as { slug: string }).slug
 }
 
+async function conditionIdOf (db: Db, slug: string): Promise<string> {
+  const row = await db.condition.findUnique({ where: { slug }, select: { id: true } })
+  if (row === null) throw unprocessable('/condition', `names no condition: "${slug}"`)
+  return row.id
+}
+
+/** That a unit treats, manages or screens for a condition: one link per unit and condition. */
+const conditionLinks: WritableResource = {
+  name: 'condition-links',
+  noun: 'condition link',
+  table: 'unit_condition',
+  key: 'id',
+  sourced: true,
+  uniqueField: '/department',
+  bodies: conditionLinkBodies,
+  representation: 'ConditionLink',
+  idFor: async (db, id) => (await db.unitCondition.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
+  async present (db, id) {
+    const row = await db.unitCondition.findUnique({ where: { id }, include: conditionLinkInclude })
+    return row === null ? null : conditionLink(row)
+  },
+  async create (db, input, link) {
+    const body = input as ConditionLinkCreate
+    const row = await db.unitCondition.create({
+      data: {
+        conditionId: await conditionIdOf(db, body.condition),
+        unitId: (await unitOf(db, body.department, '/department')).id,
+        relation: body.relation,
+        ...sourceData(link)
+      } as Prisma.UnitConditionUncheckedCreateInput,
+      select: { id: true }
+    })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const patch = input as Partial<ConditionLinkCreate>
+    const { count: changed } = await db.unitCondition.updateMany({
+      where: { id, version },
+      data: {
+        ...(patch.condition === undefined ? {} : { conditionId: await conditionIdOf(db, patch.condition) }),
+        ...(patch.department === undefined ? {} : { unitId: (await unitOf(db, patch.department, '/department')).id }),
+        relation: patch.relation,
+        ...sourceData(link),
+        ...bump
+      }
+    })
+    return changed === 1
+  },
+  dependents: async () => [],
+  cascades: [],
+  location: (rep) => `/v1/condition-links/${rep.id}`,
+  label: (rep) => {
+    const { condition, department } = rep as unknown as { condition: { slug: string }, department: { slug: string } }
+    return `${condition.slug} / ${department.slug}`
+  }
+}
+
 const events: WritableResource = {
   name: 'events',
   noun: 'event',
@@ -572,6 +630,6 @@ const news: WritableResource = {
   label: (rep) => (rep as unknown as { slug: string }).slug
 }
 
-export const writableResources = { hospitals, departments, metrics, metricDefinitions, honors, services, conditions, events, news }
+export const writableResources = { hospitals, departments, metrics, metricDefinitions, honors, services, conditions, conditionLinks, events, news }
 
 export const resourcesByName = new Map<string, WritableResource>(Object.values(writableResources).map((resource) => [resource.name, resource]))
