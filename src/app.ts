@@ -7,7 +7,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.ts'
+import { deferredCompilers } from './lib/lazy-compilers.ts'
 import { ProblemError, problemTypes } from './lib/problem.ts'
+import { RequestLogController } from './lib/request-log.ts'
 import type { ProblemBody } from './schemas/common.ts'
 import { serverOwnedFields } from './schemas/writes.ts'
 
@@ -47,18 +49,22 @@ export function serverOptions (config: Config): FastifyServerOptions {
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
       ...(prettyLogs() ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : {})
     },
+    // One line per request, written when it is answered, instead of Fastify's two.
+    logController: new RequestLogController(),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Migrations and the first seed of an embedded database can take longer than Fastify's 10 s default.
     pluginTimeout: 120_000,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    // A client that trickles its request in, or a handler that hangs, must not hold a connection forever; an idle
-    // keep-alive connection outlives the load balancer's idle timeout, so the balancer is the one that closes it.
+    // A client that trickles its request in must not hold a connection forever (a handler that hangs is answered by
+    // plugins/app/handler-timeout.ts); an idle keep-alive connection outlives the load balancer's idle timeout, so
+    // the balancer is the one that closes it.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
-    handlerTimeout: config.HANDLER_TIMEOUT_MS,
     // request.ip (which rate limits key on) is the client's only when the proxies in front of us are trusted.
     trustProxy: trustProxyOption(config.TRUST_PROXY),
+    // Schemas compile on first use, not at start-up (see lib/lazy-compilers.ts).
+    schemaController: { compilersFactory: deferredCompilers as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'] },
     ajv: {
       customOptions: {
         // Unknown query parameters and body fields are errors, never silently dropped.
@@ -102,7 +108,7 @@ function validationProblem (error: FastifyError): { detail: string, errors: NonN
 
 /**
  * Fastify's own errors that this API gives a problem type of its own (the other client errors it raises keep
- * `about:blank`). A handler timeout is logged here: it is the server's failure, though not a bug to report as one.
+ * `about:blank`).
  */
 function fastifyProblem (error: FastifyError, request: FastifyRequest): ProblemError | undefined {
   switch (error.code) {
@@ -119,11 +125,6 @@ function fastifyProblem (error: FastifyError, request: FastifyRequest): ProblemE
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ProblemError('invalidRequest',
         'The request body is empty but its Content-Type says JSON; send a JSON document.')
-    case 'FST_ERR_HANDLER_TIMEOUT':
-      request.log.warn({ handlerTimeoutMs: request.routeOptions.handlerTimeout }, 'request timed out: answered 503')
-      return new ProblemError('serviceUnavailable',
-        `The server did not complete the request within ${request.routeOptions.handlerTimeout} ms; try again.`,
-        { headers: { 'retry-after': '1' } })
     default:
       return undefined
   }

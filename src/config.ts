@@ -22,6 +22,12 @@ export const ConfigSchema = Type.Object({
     minLength: 1,
     description: 'Where the embedded database keeps its files; "memory://" keeps it in memory'
   }),
+  PGLITE_SHARED_BUFFERS_MB: Type.Integer({
+    default: 16,
+    minimum: 1,
+    maximum: 1024,
+    description: 'shared_buffers of the embedded PGlite, in MiB; it lives in the WASM heap, which never shrinks'
+  }),
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100 }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
@@ -64,6 +70,11 @@ export const ConfigSchema = Type.Object({
     minimum: 0,
     description: 'Statistics results kept in memory until the data changes; 0 turns the cache off'
   }),
+  RESPONSE_CACHE_MAX_MB: Type.Integer({
+    default: 32,
+    minimum: 0,
+    description: 'Memory for serialized GET responses kept until the data changes, in MiB; 0 turns the cache off'
+  }),
   BODY_LIMIT_BYTES: Type.Integer({
     default: 1_048_576,
     minimum: 1024,
@@ -82,7 +93,7 @@ export const ConfigSchema = Type.Object({
   HANDLER_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 0,
-    description: 'Time a request may take from routing to response before it is answered with 503; 0 for no limit'
+    description: 'Time a request may take from validation to response (cache hits aside) before it is answered with 503; 0 for no limit'
   }),
   TRUST_PROXY: Type.String({
     default: '',

@@ -46,7 +46,7 @@ t.test('unreachable database at start', async (t) => {
 t.test('a migration changed after it was applied', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hospital-api-'))
   t.after(() => rm(dataDir, { recursive: true, force: true }))
-  const database = await openDatabase({ PGLITE_DATA_DIR: dataDir, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 1000 })
+  const database = await openDatabase({ PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 1000 })
   await database.withSession(async (session) => {
     await migrate(session)
     // What the database recorded no longer matches the file: as if the file had been edited since.

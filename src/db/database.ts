@@ -6,6 +6,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { Config } from '../config.ts'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { listenPostgres, type NotificationHandlers, type StopListening } from './listener.ts'
+import { ensurePgliteCluster, pgliteStartParams } from './pglite-cluster.ts'
 import { pgClientSession, pgliteSession, type SqlSession } from './sql-session.ts'
 
 // One place chooses the database: a PostgreSQL server when DATABASE_URL is set, otherwise an embedded PGlite
@@ -30,11 +31,11 @@ export class DatabaseUnavailableError extends Error {
 }
 
 export type DatabaseConfig = Pick<Config,
-  'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'>
+  'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
   return config.DATABASE_URL === undefined
-    ? openPglite(config.PGLITE_DATA_DIR)
+    ? openPglite(config.PGLITE_DATA_DIR, pgliteStartParams(config.PGLITE_SHARED_BUFFERS_MB))
     : openPostgres(config.DATABASE_URL, config)
 }
 
@@ -83,10 +84,18 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
   }
 }
 
-async function openPglite (dataDir: string): Promise<Database> {
+async function openPglite (dataDir: string, startParams: string[]): Promise<Database> {
   const inMemory = dataDir === 'memory://' || dataDir === ''
-  if (!inMemory) await mkdir(dataDir, { recursive: true })
-  const db = inMemory ? new PGlite() : new PGlite(dataDir)
+  if (!inMemory) {
+    await mkdir(dataDir, { recursive: true })
+    await ensurePgliteCluster(dataDir, startParams).catch((error: unknown) => {
+      throw new DatabaseUnavailableError(
+        `Cannot create the PGlite database in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error })
+    })
+  }
+  const options = { startParams }
+  const db = inMemory ? new PGlite(options) : new PGlite(dataDir, options)
   await db.waitReady
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) })
   const session = pgliteSession(db)

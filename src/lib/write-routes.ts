@@ -165,6 +165,8 @@ export function writeRoutes (resource: WritableResource, options: { detail: bool
     })
 
     fastify.get(`${path}/history`, {
+      // The audit trail has no change notifications of its own: never served from the response cache.
+      config: { responseCache: false },
       schema: {
         tags: [tag],
         operationId: `get${operation}History`,

@@ -9,7 +9,8 @@ import { buildTestApp, testConfig } from '../helper.ts'
 
 t.test('the defaults reach the server: 1 MiB bodies, 30 s requests, 72 s keep-alive, 10 s handlers', async (t) => {
   const app = await buildTestApp(t)
-  t.match(app.initialConfig, { bodyLimit: 1_048_576, requestTimeout: 30_000, keepAliveTimeout: 72_000, handlerTimeout: 10_000 })
+  t.match(app.initialConfig, { bodyLimit: 1_048_576, requestTimeout: 30_000, keepAliveTimeout: 72_000 })
+  t.equal(app.config.HANDLER_TIMEOUT_MS, 10_000, 'the handler timeout (plugins/app/handler-timeout.ts)')
   t.equal(app.server.requestTimeout, 30_000, 'Node enforces the request timeout')
   t.equal(app.server.keepAliveTimeout, 72_000, 'and the keep-alive timeout')
 
@@ -121,6 +122,18 @@ t.test('a request that outlasts HANDLER_TIMEOUT_MS is answered with a 503 proble
 
   const next = await app.inject('/v1/hospitals')
   t.equal(next.statusCode, 200, 'the app serves the next request as usual')
+})
+
+t.test('one log line per request, when it is answered, with route, status and duration, and no key', async (t) => {
+  const { app, logs } = await appWithSlowRoute(t, { LOG_LEVEL: 'info' }, 0)
+  const secret = 'hda_0123456789ab_' + 'x'.repeat(40)
+  const response = await app.inject({ url: '/v1/hospitals?limit=1', headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'trace-me' } })
+  t.equal(response.statusCode, 401, 'an unknown key')
+  t.equal(response.headers['x-request-id'], 'trace-me')
+  const lines = logs.filter((line) => (line as { reqId?: string }).reqId === 'trace-me')
+  t.equal(lines.length, 1, 'one line')
+  t.match(lines[0], { level: 30, msg: 'request completed', method: 'GET', url: '/v1/hospitals?limit=1', route: '/v1/hospitals', statusCode: 401, durationMs: Number })
+  t.notOk(JSON.stringify(logs).includes(secret), 'the key appears in no log line')
 })
 
 t.test('HANDLER_TIMEOUT_MS=0 lets a handler take its time', async (t) => {

@@ -3,11 +3,32 @@ import { constants as zlib } from 'node:zlib'
 import compress from '@fastify/compress'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { createResponseCache, type CachedResponse, type ResponseCache, type ResponseSlot } from '../../lib/response-cache.ts'
 
-// Conditional GETs and compression, in that order: the ETag is computed from the uncompressed body, so it is the
-// same for every encoding (hence weak), and a 304 skips compression altogether. Only successful GET/HEAD responses
-// get an ETag (a 404's body must never answer 304), and If-None-Match is parsed as RFC 9110 defines it: a list of
-// tags or "*", compared weakly. Last-Modified, where a route sets it, is honoured when If-None-Match is absent.
+declare module 'fastify' {
+  interface FastifyInstance {
+    responseCache: ResponseCache
+  }
+  interface FastifyRequest {
+    responseSlot: ResponseSlot | null
+  }
+  interface FastifyContextConfig {
+    /**
+     * Whether successful GETs of the route may be served from the response cache (default: every GET under /v1).
+     * A route whose answer depends on a table without change notifications (the audit trail, the archive) says false.
+     */
+    responseCache?: boolean
+  }
+}
+
+// Conditional GETs, the response cache and compression, in that order.
+// - The ETag is computed from the uncompressed body, so it is the same for every encoding (hence weak), and a 304
+//   skips compression altogether. Only successful GET/HEAD responses get an ETag (a 404's body must never answer
+//   304), and If-None-Match is parsed as RFC 9110 defines it: a list of tags or "*", compared weakly. Last-Modified,
+//   where a route sets it, is honoured when If-None-Match is absent.
+// - The response cache keeps a successful GET's body, ETag and describing headers, so a repeated GET costs neither a
+//   query nor serialization nor hashing. It answers after authentication, rate limiting and content negotiation
+//   (onRequest) have run for the request, and before validation: a cached URL was valid when it was computed.
 
 export function weakEtag (body: string | Buffer): string {
   return `W/"${createHash('sha1').update(body).digest('base64url')}"`
@@ -30,8 +51,53 @@ function notModifiedSince (request: FastifyRequest, reply: FastifyReply): boolea
   return !Number.isNaN(sinceTime) && Date.parse(lastModified) <= sinceTime
 }
 
+/** The headers a route sets to describe its body; the rest (request id, rate limit, CORS) belong to each request. */
+const describingHeaders = ['content-type', 'last-modified', 'link', 'x-total-count', 'content-disposition', 'vary', 'cache-control']
+
+function cacheable (request: FastifyRequest): boolean {
+  const { method, url, config } = request.routeOptions
+  return method === 'GET' && request.method === 'GET' && config.responseCache !== false &&
+    typeof url === 'string' && url.startsWith('/v1/')
+}
+
+/** The URL as sent and what the client accepts: the two things a cached GET's body depends on. */
+function cacheKey (request: FastifyRequest): string {
+  return `${request.url}\n${request.headers.accept ?? ''}`
+}
+
+function store (reply: FastifyReply, payload: string | Buffer, etag: string): CachedResponse {
+  const headers: Record<string, string> = {}
+  for (const name of describingHeaders) {
+    const value = reply.getHeader(name)
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value)
+  }
+  return { body: payload, etag, headers }
+}
+
 export default fp(async (fastify) => {
-  const cacheControl = fastify.config.CACHE_CONTROL
+  const { config } = fastify
+  const cacheControl = config.CACHE_CONTROL
+  let cache: ResponseCache | undefined
+
+  // The data-changes plugin (loaded with the app's plugins, after this one) says when the data changed.
+  fastify.decorate('responseCache', {
+    lookup: async (key: string) => cache === undefined ? { kind: 'bypass' as const } : cache.lookup(key),
+    stats: () => cache?.stats() ?? { hits: 0, misses: 0, bypasses: 0, entries: 0, bytes: 0 }
+  })
+  fastify.addHook('onReady', async () => {
+    cache = createResponseCache(fastify.dataChanges, { maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024 })
+  })
+
+  fastify.decorateRequest('responseSlot', null)
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (!cacheable(request)) return
+    const found = await fastify.responseCache.lookup(cacheKey(request))
+    if (found.kind === 'miss') request.responseSlot = found.slot
+    if (found.kind !== 'hit') return
+    const { response } = found
+    reply.headers(response.headers).header('etag', response.etag).header('x-cache', 'hit')
+    return reply.send(response.body)
+  })
 
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode >= 400) {
@@ -44,11 +110,26 @@ export default fp(async (fastify) => {
 
     const etag = String(reply.getHeader('etag') ?? weakEtag(payload))
     reply.header('etag', etag)
+    if (request.responseSlot !== null) {
+      request.responseSlot.fill(store(reply, payload, etag))
+      request.responseSlot = null
+      reply.header('x-cache', 'miss')
+    }
     const ifNoneMatch = request.headers['if-none-match']
     const fresh = ifNoneMatch === undefined ? notModifiedSince(request, reply) : ifNoneMatchMatches(ifNoneMatch, etag)
     if (!fresh) return payload
     reply.code(304)
     return ''
+  })
+
+  // Whatever else happened to it (an error, a redirect, a closed connection), a miss releases those waiting on it.
+  fastify.addHook('onResponse', async (request) => {
+    request.responseSlot?.abandon()
+    request.responseSlot = null
+  })
+  fastify.addHook('onRequestAbort', async (request) => {
+    request.responseSlot?.abandon()
+    request.responseSlot = null
   })
 
   await fastify.register(compress, {

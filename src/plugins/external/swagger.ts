@@ -32,8 +32,9 @@ export const apiDescription = [
   'null), and a `<` input an upper bound. An approximate input makes the result approximate. A ratio divides the ' +
   'crossed bounds: a lower bound over an exact figure is a lower bound, and an open upper bound in the denominator ' +
   'opens the lower side. A ratio never divides by zero; it is absent, with the reason. Figures for different periods ' +
-  'are never summed together. Statistics are cached in process until the data changes; a change committed by any ' +
-  'instance empties every instance\'s cache.',
+  'are never summed together.',
+  'Responses are cached in process until the data changes (`X-Cache: hit` or `miss` says which); a change committed ' +
+  'by any instance empties every instance\'s cache, and a write answers only after its own instance\'s cache is empty.',
   'Errors are RFC 9457 `application/problem+json`; the problem types are:',
   problemList
 ].join('\n\n')

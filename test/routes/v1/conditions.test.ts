@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp } from '../../helper.ts'
+import { buildTestApp, nextDataChange } from '../../helper.ts'
 
 const app = await buildTestApp(t)
 
@@ -186,10 +186,12 @@ t.test('GET /v1/conditions/{slug} returns the condition with its units and sourc
   t.equal(revalidated.statusCode, 304, 'unchanged since Last-Modified')
 
   // The links are part of the representation: a newer link moves Last-Modified, so the old date no longer answers 304.
+  const heard = nextDataChange(app)
   await app.prisma.unitCondition.updateMany({
     where: { condition: { slug: 'cesarean-scar-pregnancy' } },
     data: { updatedAt: new Date('2030-01-02T03:04:05Z') }
   })
+  await heard
   const changed = await app.inject({ url: '/v1/conditions/cesarean-scar-pregnancy', headers: { 'if-modified-since': String(lastModified) } })
   t.equal(changed.statusCode, 200)
   t.equal(changed.headers['last-modified'], 'Wed, 02 Jan 2030 03:04:05 GMT')

@@ -6,6 +6,10 @@ import { databaseKind, buildTestApp, nextDataChange as nextChange } from '../../
 // Statistics are cached per query until the data changes. A change is whatever commits to the database, through
 // this process or another one, so nothing stale is served after a write.
 
+// The response cache in front would answer repeated requests before they reach the statistics cache; these tests
+// are about the one behind it (test/app/response-cache.test.ts covers the one in front).
+const statisticsOnly = { RESPONSE_CACHE_MAX_MB: '0' }
+
 interface Summary { data: Array<{ metric: { code: string }, total: { value: number } | null }> }
 
 const bedsQuery = '/v1/statistics/summary?metric=beds'
@@ -23,7 +27,7 @@ async function setBeds (prisma: Awaited<ReturnType<typeof buildTestApp>>['prisma
 }
 
 t.test('a repeated query is answered from the cache; a committed write empties it', async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, statisticsOnly)
   const { cache } = app.statisticsRepository
   t.ok(app.dataChanges.listening, 'the app hears data changes')
   t.equal(await bedsTotal(app), 88)
@@ -48,7 +52,7 @@ t.test('a repeated query is answered from the cache; a committed write empties i
 })
 
 t.test('every statistics endpoint is cached and invalidated', async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, statisticsOnly)
   const urls = ['/v1/statistics/summary?hospital=cqhcwc', '/v1/statistics/ratios', '/v1/statistics/timeseries?metric=beds', '/v1/statistics/coverage']
   const first = await Promise.all(urls.map(async (url) => (await app.inject(url)).body))
   const { hits } = app.statisticsRepository.cache.stats()
@@ -67,14 +71,14 @@ t.test('every statistics endpoint is cached and invalidated', async (t) => {
 })
 
 t.test('STATISTICS_CACHE_ENTRIES=0 turns the cache off', async (t) => {
-  const app = await buildTestApp(t, { STATISTICS_CACHE_ENTRIES: '0' })
+  const app = await buildTestApp(t, { ...statisticsOnly, STATISTICS_CACHE_ENTRIES: '0' })
   await bedsTotal(app)
   await bedsTotal(app)
   t.match(app.statisticsRepository.cache.stats(), { hits: 0, misses: 0, bypasses: 2, entries: 0 })
 })
 
 t.test('another instance\'s write reaches this instance\'s cache', { skip: databaseKind === 'pglite' && 'an in-memory PGlite has one process' }, async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, statisticsOnly)
   const other = await buildApp(app.config)
   t.after(() => other.close())
   await other.ready()
@@ -89,7 +93,7 @@ t.test('another instance\'s write reaches this instance\'s cache', { skip: datab
 })
 
 t.test('without its listening connection the cache steps aside, and comes back with it', { skip: databaseKind === 'pglite' && 'PGlite listens in process' }, async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, statisticsOnly)
   await bedsTotal(app)
   const lost = once(app.dataChanges, 'listening', { signal: AbortSignal.timeout(5000) })
   await app.prisma.$executeRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity

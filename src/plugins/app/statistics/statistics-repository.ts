@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Static } from 'typebox'
-import type { MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
+import type { MetricCategory, PeriodKind } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { describe, fromStated, ratio, sum } from '../../../lib/qualified.ts'
 import { createQueryCache, queryKey } from '../../../lib/query-cache.ts'
 import { ratioDefinitions } from '../../../lib/ratios.ts'
-import { comparatorSymbols, hospitalReferenceSelect, isoDate, sourceReference, sourceSelect, unitReferenceSelect } from '../../../lib/representation.ts'
+import { isoDate, sourceReference } from '../../../lib/representation.ts'
 import type { Coverage, SummaryGroup, Timeseries, UnitRatios } from '../../../schemas/statistics.ts'
-import { unitWithSlug } from '../facts/fact-filters.ts'
+import { figures, latestFiguresPerMetric, latestFiguresPerPeriod, unitCoverage, unitTreeIds, type FigureRow } from './statistics-sql.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,31 +24,18 @@ export interface SummaryFilters {
   periodKind?: PeriodKind
 }
 
-const observationInclude = {
-  unit: { select: { ...unitReferenceSelect, id: true, hospital: { select: hospitalReferenceSelect } } },
-  metric: true,
-  source: { select: sourceSelect }
-} satisfies Prisma.MetricObservationInclude
-
-type ObservationRow = Prisma.MetricObservationGetPayload<{ include: typeof observationInclude }>
-
 /** The unit and every unit below it, so a division's summary covers its departments. */
 async function unitAndDescendants (prisma: FastifyInstance['prisma'], slug: string): Promise<string[]> {
-  const unit = await prisma.unit.findFirst({ where: unitWithSlug(slug), select: { id: true, hospitalId: true } })
-  if (unit === null) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
-  const units = await prisma.unit.findMany({ where: { hospitalId: unit.hospitalId }, select: { id: true, parentId: true } })
-  const found = [unit.id]
-  for (let index = 0; index < found.length; index++) {
-    for (const child of units) if (child.parentId === found[index]) found.push(child.id)
-  }
+  const found = await unitTreeIds(prisma, slug)
+  if (found.length === 0) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
   return found
 }
 
-function figureOf (row: ObservationRow) {
-  return fromStated(row.value.toNumber(), row.comparator === null ? null : comparatorSymbols[row.comparator], row.approximate)
+function figureOf (row: FigureRow) {
+  return fromStated(row.value.toNumber(), row.comparator, row.approximate)
 }
 
-function groupOf (rows: ObservationRow[]): Static<typeof SummaryGroup> {
+function groupOf (rows: FigureRow[]): Static<typeof SummaryGroup> {
   const first = rows[0]!
   const figures = rows.map(figureOf)
   const additive = first.metric.additive
@@ -71,7 +58,10 @@ function groupOf (rows: ObservationRow[]): Static<typeof SummaryGroup> {
   }
 }
 
-/** The statistics, computed from the database on every call. */
+/**
+ * The statistics, computed from the database on every call: at most three statements each (the unit tree for a
+ * department filter, a metric's definition for a timeseries or the metric list for coverage, then the figures).
+ */
 function statisticsQueries (prisma: FastifyInstance['prisma']) {
   return {
     /**
@@ -80,28 +70,22 @@ function statisticsQueries (prisma: FastifyInstance['prisma']) {
      */
     async summary (filters: SummaryFilters): Promise<Array<Static<typeof SummaryGroup>>> {
       const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      const rows = await prisma.metricObservation.findMany({
-        where: {
-          ...(filters.hospital === undefined ? {} : { unit: { hospital: { slug: filters.hospital } } }),
-          ...(unitIds === undefined ? {} : { unitId: { in: unitIds } }),
-          ...(filters.periodKind === undefined ? {} : { periodKind: filters.periodKind }),
-          metric: {
-            ...(filters.category === undefined ? {} : { category: filters.category }),
-            ...(filters.metric === undefined ? {} : { code: { in: filters.metric } })
-          }
-        },
-        include: observationInclude,
-        // Latest first, so the first figure of a unit in a group is the one that counts.
-        orderBy: [{ statedOn: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }]
+      // One figure per unit, metric and period: the database has already dropped the older ones.
+      const rows = await latestFiguresPerPeriod(prisma, {
+        hospital: filters.hospital,
+        unitIds,
+        periodKind: filters.periodKind,
+        category: filters.category,
+        metricCodes: filters.metric
       })
 
-      const groups = new Map<string, ObservationRow[]>()
+      const groups = new Map<string, FigureRow[]>()
       for (const row of rows) {
         const key = [row.unit.hospital.slug, row.metric.code, row.periodKind, row.periodDuration ?? '',
           isoDate(row.periodStart) ?? '', isoDate(row.periodEnd) ?? ''].join('\u0000')
-        const group = groups.get(key) ?? []
-        if (!group.some((member) => member.unitId === row.unitId)) group.push(row)
-        groups.set(key, group)
+        const group = groups.get(key)
+        if (group === undefined) groups.set(key, [row])
+        else group.push(row)
       }
       return [...groups.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -114,16 +98,8 @@ function statisticsQueries (prisma: FastifyInstance['prisma']) {
       const metrics = [...new Set(ratioDefinitions.filter((definition) => codes.has(definition.code))
         .flatMap((definition) => [definition.numerator, definition.denominator]))]
       const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      const rows = await prisma.metricObservation.findMany({
-        where: {
-          ...(filters.hospital === undefined ? {} : { unit: { hospital: { slug: filters.hospital } } }),
-          ...(unitIds === undefined ? {} : { unitId: { in: unitIds } }),
-          metric: { code: { in: metrics } }
-        },
-        include: observationInclude,
-        orderBy: [{ statedOn: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }]
-      })
-      const byUnit = new Map<string, ObservationRow[]>()
+      const rows = await latestFiguresPerMetric(prisma, { hospital: filters.hospital, unitIds, metricCodes: metrics })
+      const byUnit = new Map<string, FigureRow[]>()
       for (const row of rows) byUnit.set(row.unit.slug, [...(byUnit.get(row.unit.slug) ?? []), row])
       return [...byUnit.keys()].sort().flatMap((slug) => {
         const result = unitRatios(byUnit.get(slug)!, codes)
@@ -136,15 +112,8 @@ function statisticsQueries (prisma: FastifyInstance['prisma']) {
       const metric = await prisma.metricDefinition.findUnique({ where: { code: filters.metric } })
       if (metric === null) throw new ProblemError('notFound', `No metric has the code "${filters.metric}"; see /v1/metric-definitions.`)
       const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      const rows = await prisma.metricObservation.findMany({
-        where: {
-          metricId: metric.id,
-          ...(filters.hospital === undefined ? {} : { unit: { hospital: { slug: filters.hospital } } }),
-          ...(unitIds === undefined ? {} : { unitId: { in: unitIds } })
-        },
-        include: observationInclude
-      })
-      const at = (row: ObservationRow): string | null => isoDate(row.periodEnd ?? row.statedOn)
+      const rows = await figures(prisma, { metricId: metric.id, hospital: filters.hospital, unitIds })
+      const at = (row: FigureRow): string | null => isoDate(row.periodEnd ?? row.statedOn)
       const points = rows.map((row) => ({
         department: { slug: row.unit.slug, name: row.unit.name, kind: row.unit.kind },
         at: at(row),
@@ -170,27 +139,16 @@ function statisticsQueries (prisma: FastifyInstance['prisma']) {
       const [definitions, units] = await Promise.all([
         prisma.metricDefinition.findMany({
           where: filters.category === undefined ? {} : { category: filters.category },
-          select: { id: true, code: true },
+          select: { code: true },
           orderBy: { code: 'asc' }
         }),
-        prisma.unit.findMany({
-          where: {
-            ...(filters.hospital === undefined ? {} : { hospital: { slug: filters.hospital } }),
-            ...(unitIds === undefined ? {} : { id: { in: unitIds } })
-          },
-          select: {
-            ...unitReferenceSelect,
-            hospital: { select: hospitalReferenceSelect },
-            observations: { select: { metric: { select: { code: true } } }, distinct: ['metricId'] }
-          },
-          orderBy: { slug: 'asc' }
-        })
+        unitCoverage(prisma, { hospital: filters.hospital, unitIds })
       ])
       const codes = definitions.map((definition) => definition.code)
       return {
         metrics: codes,
         data: units.map((unit) => {
-          const has = new Set(unit.observations.map((observation) => observation.metric.code))
+          const has = new Set(unit.metricCodes)
           const reported = codes.filter((code) => has.has(code))
           return {
             hospital: unit.hospital,
@@ -213,10 +171,10 @@ export interface RatioFilters {
 
 
 /** A unit's derived indicators from its latest figure of each input metric. */
-function unitRatios (rows: ObservationRow[], codes: Set<string>): Static<typeof UnitRatios> | null {
-  const latest = new Map<string, ObservationRow>()
+function unitRatios (rows: FigureRow[], codes: Set<string>): Static<typeof UnitRatios> | null {
+  const latest = new Map<string, FigureRow>()
   for (const row of rows) if (!latest.has(row.metric.code)) latest.set(row.metric.code, row)
-  const input = (row: ObservationRow) => ({
+  const input = (row: FigureRow) => ({
     metric: row.metric.code, observationId: row.id, statedValue: row.statedValue, source: sourceReference(row.source, row.quote)
   })
   const ratios = ratioDefinitions.filter((definition) => codes.has(definition.code)).flatMap((definition) => {

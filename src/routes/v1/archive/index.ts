@@ -14,7 +14,7 @@ const ArchiveParams = Type.Object({
 // Archived records are out of every public read; editors (write scope) can look them up, administrators restore.
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/', {
-    config: { scope: 'write' },
+    config: { scope: 'write', responseCache: false },
     schema: {
       tags: ['archive'],
       operationId: 'listArchivedRecords',
@@ -38,7 +38,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 
   fastify.get('/:id', {
-    config: { scope: 'write' },
+    config: { scope: 'write', responseCache: false },
     schema: {
       tags: ['archive'],
       operationId: 'getArchivedRecord',

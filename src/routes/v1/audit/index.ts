@@ -9,7 +9,7 @@ import { AuditEventList } from '../../../schemas/writes.ts'
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', responseCache: false },
     schema: {
       tags: ['audit'],
       operationId: 'listAuditEvents',

@@ -1,0 +1,71 @@
+import path from 'node:path'
+import pg from 'pg'
+import { ConfigSchema } from '../src/config.ts'
+import { runCommand, startServer, type ServerProcess } from './processes.ts'
+
+// How the bench runs the app: the compiled server (what production runs, not tsx), configured only through its
+// environment, against a database the bench owns and throws away.
+
+export const benchDatabaseName = 'hospital_bench'
+
+const compiledServer = path.join('dist', 'src', 'server.js')
+const compiledKeysCommand = path.join('dist', 'src', 'cli', 'keys.js')
+
+/** Creates an empty `hospital_bench` on the server (dropping a leftover one) and returns its URL. */
+export async function createBenchDatabase (adminUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${benchDatabaseName} WITH (FORCE)`)
+    await client.query(`CREATE DATABASE ${benchDatabaseName}`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(adminUrl)
+  url.pathname = `/${benchDatabaseName}`
+  return url.toString()
+}
+
+export async function dropBenchDatabase (adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${benchDatabaseName} WITH (FORCE)`)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * The app's environment: none of the caller's own app settings leak in (a DATABASE_URL in the shell would turn an
+ * embedded run into a PostgreSQL one), the production defaults otherwise, and no rate limits, since the one address
+ * autocannon sends from would otherwise be throttled within a second.
+ */
+export function appEnvironment (database: { DATABASE_URL: string } | { PGLITE_DATA_DIR: string },
+  extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  for (const name of [...Object.keys(ConfigSchema.properties), 'RESPONSE_CACHE_MAX_MB']) delete env[name]
+  return {
+    ...env,
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_PER_IP: '0',
+    RATE_LIMIT_PER_KEY: '0',
+    ...database,
+    ...extra
+  }
+}
+
+export async function startApp (name: string, env: NodeJS.ProcessEnv, stdoutFile: string): Promise<ServerProcess> {
+  return startServer({ name, command: process.execPath, args: [compiledServer], env, stdoutFile })
+}
+
+/**
+ * Creates an API key with the write scope through the `keys` command (the same createApiKey the app checks against).
+ * It runs while the app is stopped: an embedded data directory can be opened by one process at a time.
+ */
+export async function createWriteKey (env: NodeJS.ProcessEnv): Promise<string> {
+  const stdout = await runCommand(process.execPath, [compiledKeysCommand, 'create', '--name', 'bench', '--scopes', 'write'], env)
+  const key = stdout.trim().split('\n').at(-1)?.trim()
+  if (key === undefined || key === '') throw new Error('the keys command printed no key')
+  return key
+}

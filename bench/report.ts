@@ -1,0 +1,135 @@
+import type { Mode } from './options.ts'
+import type { Measurement } from './load.ts'
+import type { BodyCheck, ScenarioKind } from './scenarios.ts'
+
+// The targets, judged in the same run as the reference they are ratios of, and the table that shows them.
+
+const MB = 1024 * 1024
+
+export interface ScenarioResult {
+  id: string
+  name: string
+  path: string
+  kind: ScenarioKind | 'uncached'
+  connections: number
+  /** What the app is compared with: the in-memory ceiling, or the naive Prisma route. */
+  referenceName: 'ceiling' | 'naive'
+  /** For ceiling comparisons: whether the ceiling answered the app's body. */
+  bodyCheck?: BodyCheck
+  app: Measurement
+  reference: Measurement
+  /** app req/s ÷ reference req/s */
+  ratio: number
+  /** app p99 ÷ reference p99 */
+  p99Ratio: number
+  target: string | null
+  /** null where the scenario has no target (the write rate). */
+  pass: boolean | null
+  failures: string[]
+}
+
+export interface Check {
+  name: string
+  measured: string
+  limit: string
+  pass: boolean | null
+}
+
+export interface ModeResult {
+  mode: Mode
+  label: string
+  firstStartMs: number
+  firstStartPeakRssBytes: number
+  coldStartMs: number
+  /** The app's peak RSS while benched: from its cold start through every scenario (uncached run included). */
+  peakRssBytes: number
+  scenarios: ScenarioResult[]
+  checks: Check[]
+}
+
+const scenarioTargets: Record<ScenarioResult['kind'], { minRatio: number, maxP99Ratio?: number } | null> = {
+  read: { minRatio: 1.2, maxP99Ratio: 1.5 },
+  revalidation: { minRatio: 1.3 },
+  uncached: { minRatio: 0.9 },
+  write: null
+}
+
+/** What makes a scenario's figures meaningless: errors, wrong statuses, silence, or a ceiling that answers otherwise. */
+export function measurementProblems (result: Pick<ScenarioResult, 'app' | 'reference' | 'referenceName' | 'bodyCheck'>): string[] {
+  const problems: string[] = []
+  for (const [name, measurement] of [['app', result.app], [result.referenceName, result.reference]] as const) {
+    if (measurement.unexpected > 0) problems.push(`${measurement.unexpected} unexpected ${name} responses`)
+    if (measurement.requestsPerSecond === 0) problems.push(`no ${name} responses`)
+  }
+  if (result.bodyCheck === 'different') problems.push('ceiling body differs')
+  return problems
+}
+
+export function judgeScenario (base: Omit<ScenarioResult, 'ratio' | 'p99Ratio' | 'target' | 'pass' | 'failures'>): ScenarioResult {
+  // A side that answered nothing within a run has no figures to compare: NaN, never Infinity passing a target.
+  const ratio = base.reference.requestsPerSecond > 0 ? base.app.requestsPerSecond / base.reference.requestsPerSecond : Number.NaN
+  // autocannon's latencies are whole milliseconds: a sub-millisecond reference p99 reads 0.
+  const p99Ratio = base.reference.p99 > 0 ? base.app.p99 / base.reference.p99 : base.app.p99 === 0 ? 1 : Number.POSITIVE_INFINITY
+  const failures = measurementProblems(base)
+  const limits = scenarioTargets[base.kind]
+  if (limits === null) return { ...base, ratio, p99Ratio, target: null, pass: failures.length === 0 ? null : false, failures }
+  if (!(ratio >= limits.minRatio)) failures.push('req/s')
+  if (limits.maxP99Ratio !== undefined && !(p99Ratio <= limits.maxP99Ratio)) failures.push('p99')
+  const target = `≥${limits.minRatio}×` + (limits.maxP99Ratio === undefined ? '' : `, p99≤${limits.maxP99Ratio}×`)
+  return { ...base, ratio, p99Ratio, target, pass: failures.length === 0, failures }
+}
+
+export function processChecks (mode: Mode, result: Pick<ModeResult, 'firstStartMs' | 'coldStartMs' | 'peakRssBytes'>): Check[] {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+  const megabytes = (bytes: number) => `${Math.round(bytes / MB)} MB`
+  if (mode === 'pg') {
+    return [
+      { name: 'peak RSS under the bench', measured: megabytes(result.peakRssBytes), limit: '≤ 250 MB', pass: result.peakRssBytes <= 250 * MB },
+      { name: 'cold start to /ready', measured: seconds(result.coldStartMs), limit: '—', pass: null },
+      { name: 'first start (migrate + seed)', measured: seconds(result.firstStartMs), limit: '—', pass: null }
+    ]
+  }
+  return [
+    { name: 'peak RSS under the bench', measured: megabytes(result.peakRssBytes), limit: '≤ 350 MB', pass: result.peakRssBytes <= 350 * MB },
+    { name: 'cold start to /ready (seeded dir)', measured: seconds(result.coldStartMs), limit: '≤ 3 s', pass: result.coldStartMs <= 3000 },
+    { name: 'first start (migrate + seed)', measured: seconds(result.firstStartMs), limit: '≤ 10 s', pass: result.firstStartMs <= 10_000 }
+  ]
+}
+
+function verdict (pass: boolean | null, failures: string[] = []): string {
+  if (pass === null) return '—'
+  if (pass) return 'PASS'
+  return failures.length === 0 ? 'FAIL' : `FAIL (${failures.join(', ')})`
+}
+
+function formatTable (rows: string[][], rightAligned: Set<number>): string {
+  const widths = rows[0]!.map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)))
+  return rows.map((row) => row.map((cell, column) =>
+    rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n')
+}
+
+function latency (ms: number): string {
+  return ms.toFixed(ms < 10 ? 2 : 1)
+}
+
+export function renderMode (result: ModeResult): string {
+  const rows: string[][] = [['scenario', 'conn', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS', 'ratio', 'target', 'result']]
+  for (const scenario of result.scenarios) {
+    const line = (measurement: Measurement, first: boolean): string[] => [
+      first ? scenario.name : '',
+      first ? String(scenario.connections) : '',
+      measurement.server,
+      measurement.requestsPerSecond.toFixed(0),
+      latency(measurement.p50),
+      latency(measurement.p99),
+      `${Math.round(measurement.peakRssBytes / MB)} MB`,
+      first ? (Number.isFinite(scenario.ratio) ? `${scenario.ratio.toFixed(2)}×` : 'n/a') : '',
+      first ? scenario.target ?? '—' : '',
+      first ? verdict(scenario.pass, scenario.failures) : ''
+    ]
+    rows.push(line(scenario.app, true), line(scenario.reference, false))
+  }
+  const checks = formatTable([['check', 'measured', 'limit', 'result'],
+    ...result.checks.map((check) => [check.name, check.measured, check.limit, verdict(check.pass)])], new Set([1]))
+  return `${result.label}\n${formatTable(rows, new Set([1, 3, 4, 5, 6, 7]))}\n\n${checks}\n`
+}

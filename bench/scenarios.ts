@@ -1,0 +1,137 @@
+import type { CeilingRoute } from './ceiling-server.ts'
+import type { LoadRequest } from './load.ts'
+
+// What the bench asks of the app, and how each scenario's ceiling is derived from the app's own answer: the body is
+// fetched once from the app and the ceiling serves those same bytes from memory, so the two differ only in the work
+// done per request.
+
+export type ScenarioKind = 'read' | 'revalidation' | 'write'
+
+export interface Scenario {
+  id: string
+  name: string
+  kind: ScenarioKind
+  method: 'GET' | 'PATCH'
+  path: string
+}
+
+export const departmentListPath = '/v1/departments?hospital=cqhcwc&limit=20'
+
+export const scenarios: Scenario[] = [
+  { id: 'department-list', name: 'department list', kind: 'read', method: 'GET', path: departmentListPath },
+  {
+    id: 'department-detail',
+    name: 'department detail + include',
+    kind: 'read',
+    method: 'GET',
+    path: '/v1/departments/general-gynecology?include=children,metrics,honors,services'
+  },
+  { id: 'metrics-filtered', name: 'metrics filtered', kind: 'read', method: 'GET', path: '/v1/metrics?department=general-gynecology&metric=beds' },
+  { id: 'statistics-summary', name: 'statistics summary', kind: 'read', method: 'GET', path: '/v1/statistics/summary' },
+  { id: 'statistics-ratios', name: 'statistics ratios', kind: 'read', method: 'GET', path: '/v1/statistics/ratios' },
+  { id: 'csv-export', name: 'CSV export', kind: 'read', method: 'GET', path: '/v1/metrics?format=csv&limit=100' },
+  { id: 'search', name: 'search', kind: 'read', method: 'GET', path: '/v1/search?q=surgery' },
+  { id: 'revalidation', name: '304 revalidation', kind: 'revalidation', method: 'GET', path: departmentListPath },
+  // Last: it changes the data, which would invalidate what the read scenarios measure.
+  { id: 'write', name: 'write (PATCH)', kind: 'write', method: 'PATCH', path: '/v1/departments/general-gynecology' }
+]
+
+export interface PreparedScenario {
+  scenario: Scenario
+  app: LoadRequest & { expectedStatus: number }
+  ceilingRoute: CeilingRoute
+  ceilingRequest: LoadRequest
+  /** Fewer connections than asked for, where more would only contend (one connection per unit for writes). */
+  maxConnections?: number
+}
+
+let writeCounter = 0
+
+/** A PATCH body that really changes the unit each time, so every write does the whole job (version, audit, events). */
+function writeBody (): string {
+  writeCounter += 1
+  return JSON.stringify({ focus: `Benchmark write ${writeCounter}`, provenance: { note: 'bench' } })
+}
+
+async function fetchOnce (url: string, init: RequestInit, expectedStatus: number): Promise<{ headers: Headers, text: string }> {
+  const response = await fetch(url, init)
+  const text = await response.text()
+  if (response.status !== expectedStatus) {
+    throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}, not ${expectedStatus}: ${text.slice(0, 500)}`)
+  }
+  return { headers: response.headers, text }
+}
+
+/** Asks the app once for the scenario's answer and builds the app's and the ceiling's requests from it. */
+export async function prepareScenario (scenario: Scenario, appOrigin: string, writeKey: string): Promise<PreparedScenario> {
+  const ceilingUrl = `/ceiling/${scenario.id}`
+  const writeHeaders = { authorization: `Bearer ${writeKey}`, 'if-match': '*', 'content-type': 'application/json' }
+  const headers = scenario.kind === 'write' ? writeHeaders : {}
+  const first = await fetchOnce(`${appOrigin}${scenario.path}`, {
+    method: scenario.method,
+    headers,
+    ...(scenario.kind === 'write' ? { body: writeBody() } : {})
+  }, 200)
+  const contentType = first.headers.get('content-type') ?? 'application/octet-stream'
+  const ceilingRoute: CeilingRoute = {
+    method: scenario.method,
+    url: ceilingUrl,
+    contentType,
+    body: first.text,
+    json: /[/+]json\b/.test(contentType)
+  }
+
+  if (scenario.kind === 'revalidation') {
+    const etag = first.headers.get('etag')
+    if (etag === null) throw new Error(`${scenario.path} sent no ETag to revalidate with`)
+    await fetchOnce(`${appOrigin}${scenario.path}`, { headers: { 'if-none-match': etag } }, 304)
+    return {
+      scenario,
+      app: { method: 'GET', path: scenario.path, headers: { 'if-none-match': etag }, expectedStatus: 304 },
+      ceilingRoute,
+      ceilingRequest: { method: 'GET', path: ceilingUrl }
+    }
+  }
+  if (scenario.kind === 'write') {
+    // The seed has a handful of units: each connection writes its own, so no write loses a race for a row (412).
+    const units = JSON.parse((await fetchOnce(`${appOrigin}/v1/departments?limit=100`, {}, 200)).text) as { data: Array<{ slug: string }> }
+    const connectionPaths = units.data.map((unit) => `/v1/departments/${unit.slug}`)
+    return {
+      scenario,
+      app: { method: 'PATCH', path: scenario.path, headers, body: writeBody, connectionPaths, expectedStatus: 200 },
+      ceilingRoute,
+      // The ceiling's PATCH parses the same JSON body; the key and If-Match mean nothing to it.
+      ceilingRequest: { method: 'PATCH', path: ceilingUrl, headers: { 'content-type': 'application/json' }, body: writeBody },
+      maxConnections: connectionPaths.length
+    }
+  }
+  return {
+    scenario,
+    app: { method: 'GET', path: scenario.path, expectedStatus: 200 },
+    ceilingRoute,
+    ceilingRequest: { method: 'GET', path: ceilingUrl }
+  }
+}
+
+export type BodyCheck = 'identical' | 'same JSON' | 'different'
+
+/** Whether the ceiling answers what the app answered: the comparison is only fair when it does. */
+export async function checkCeilingBody (prepared: PreparedScenario, ceilingOrigin: string): Promise<BodyCheck> {
+  const { ceilingRequest, ceilingRoute } = prepared
+  const response = await fetch(`${ceilingOrigin}${ceilingRequest.path}`, {
+    method: ceilingRequest.method,
+    headers: ceilingRequest.headers ?? {},
+    ...(ceilingRequest.body === undefined ? {} : { body: ceilingRequest.body() })
+  })
+  const text = await response.text()
+  if (response.status !== 200) return 'different'
+  if (text === ceilingRoute.body) return 'identical'
+  if (!ceilingRoute.json) return 'different'
+  return JSON.stringify(sortKeys(JSON.parse(text))) === JSON.stringify(sortKeys(JSON.parse(ceilingRoute.body))) ? 'same JSON' : 'different'
+}
+
+function sortKeys (value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, item]) => [key, sortKeys(item)]))
+}

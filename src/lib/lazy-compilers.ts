@@ -1,0 +1,48 @@
+import ValidatorSelector from '@fastify/ajv-compiler'
+import SerializerSelector from '@fastify/fast-json-stringify-compiler'
+
+// Fastify's own schema compilers (Ajv for requests, fast-json-stringify for responses), deferred: a route's schema is
+// compiled the first time a request needs it instead of at start-up. Compiling all of them up front took most of a
+// cold start (about 5 s of CPU on two cores for some 100 routes, each with a dozen response schemas, most of them
+// error responses that are rarely or never sent) and held their generated code in memory for good.
+// test/app/schemas.test.ts compiles every route's schemas eagerly with the same compilers, so a broken schema still
+// fails the suite rather than a first request.
+
+type RouteDefinition = { schema: unknown, method: string, url: string, httpPart?: string, httpStatus?: string, contentType?: string }
+type Validate = ((data: unknown) => unknown) & { errors?: unknown }
+type Serialize = (data: unknown) => string
+
+const eagerValidators = ValidatorSelector()
+const eagerSerializers = SerializerSelector()
+
+function buildValidator (externalSchemas: unknown, options: unknown) {
+  const compile = (eagerValidators as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Validate)(externalSchemas, options)
+  return (route: RouteDefinition): Validate => {
+    let validate: Validate | undefined
+    // Fastify reads a failed validation's errors from the function it was given.
+    const deferred: Validate = (data) => {
+      validate ??= compile(route)
+      const valid = validate(data)
+      deferred.errors = validate.errors
+      return valid
+    }
+    return deferred
+  }
+}
+
+function buildSerializer (externalSchemas: unknown, options: unknown) {
+  const compile = (eagerSerializers as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Serialize)(externalSchemas, options)
+  return (route: RouteDefinition): Serialize => {
+    let serialize: Serialize | undefined
+    return (data) => (serialize ??= compile(route))(data)
+  }
+}
+
+/** For Fastify's `schemaController.compilersFactory`. */
+export const deferredCompilers = { buildValidator, buildSerializer }
+
+/** The same compilers, compiling at once: for the test that every schema compiles. */
+export const eagerCompilers = {
+  buildValidator: eagerValidators as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Validate,
+  buildSerializer: eagerSerializers as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Serialize
+}

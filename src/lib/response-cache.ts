@@ -1,0 +1,128 @@
+import { LRUCache } from 'lru-cache'
+import type { DataChanges } from './data-changes.ts'
+
+/** A successful GET as it went out: the serialized body and the headers that describe it. */
+export interface CachedResponse {
+  body: string | Buffer
+  etag: string
+  headers: Record<string, string>
+}
+
+export interface ResponseCacheStats {
+  /** Served from the cache, or by waiting for a computation already under way for the same key. */
+  hits: number
+  /** Computed, because nothing was cached for the key. */
+  misses: number
+  /** Computed without the cache, because changes were not being heard or the cache is off. */
+  bypasses: number
+  entries: number
+  bytes: number
+}
+
+/**
+ * The first request for a key that found nothing: it computes the response, and `fill` stores it (or `abandon`
+ * lets any request waiting on it compute its own). Requests that arrive meanwhile wait for it instead of computing the
+ * same response again.
+ */
+export interface ResponseSlot {
+  fill(response: CachedResponse): void
+  abandon(): void
+}
+
+export type Lookup =
+  | { kind: 'hit', response: CachedResponse }
+  | { kind: 'miss', slot: ResponseSlot }
+  | { kind: 'bypass' }
+
+export interface ResponseCache {
+  lookup(key: string): Promise<Lookup>
+  stats(): ResponseCacheStats
+}
+
+/**
+ * Serialized GET responses by key (the URL and what the client accepts), for as long as the data does not change.
+ * Every change heard (a write of this process, or another's through the database's notifications) empties it; a
+ * response computed across a change is sent to its client but never stored, so nothing older than the last change is
+ * served afterwards. While changes are not being heard the cache steps aside. Bounded by the bytes of its bodies, and
+ * entries expire after `ttlMs` (ten minutes by default).
+ */
+export function createResponseCache (changes: DataChanges, options: { maxBytes: number, ttlMs?: number }): ResponseCache {
+  const counts = { hits: 0, misses: 0, bypasses: 0 }
+  if (options.maxBytes === 0) {
+    return {
+      lookup: async () => {
+        counts.bypasses++
+        return { kind: 'bypass' }
+      },
+      stats: () => ({ ...counts, entries: 0, bytes: 0 })
+    }
+  }
+
+  const entries = new LRUCache<string, CachedResponse>({
+    maxSize: options.maxBytes,
+    // A response larger than the whole cache is simply not kept.
+    maxEntrySize: options.maxBytes,
+    // A bound on staleness should a change ever go unheard.
+    ttl: options.ttlMs ?? 10 * 60_000,
+    sizeCalculation: (response) => Math.max(1, Buffer.byteLength(response.body) + response.etag.length + 200)
+  })
+  const pending = new Map<string, Promise<CachedResponse | null>>()
+  changes.on('change', () => {
+    entries.clear()
+    // A computation under way may have read the old data: later requests must not wait for it.
+    pending.clear()
+  })
+
+  function open (key: string): ResponseSlot {
+    const generation = changes.generation
+    let settle!: (response: CachedResponse | null) => void
+    const computation = new Promise<CachedResponse | null>((resolve) => { settle = resolve })
+    pending.set(key, computation)
+    let settled = false
+    const finish = (response: CachedResponse | null) => {
+      if (settled) return
+      settled = true
+      if (pending.get(key) === computation) pending.delete(key)
+      settle(response)
+    }
+    return {
+      fill (response) {
+        if (settled) return
+        const fresh = changes.generation === generation && changes.listening
+        if (fresh) entries.set(key, response)
+        // Waiters that joined before a change read nothing newer than the change either; after one they computed
+        // their own, since the change emptied `pending`.
+        finish(fresh ? response : null)
+      },
+      abandon () { finish(null) }
+    }
+  }
+
+  return {
+    async lookup (key) {
+      if (!changes.listening) {
+        counts.bypasses++
+        return { kind: 'bypass' }
+      }
+      const cached = entries.get(key)
+      if (cached !== undefined) {
+        counts.hits++
+        return { kind: 'hit', response: cached }
+      }
+      const running = pending.get(key)
+      if (running !== undefined) {
+        const response = await running
+        if (response !== null) {
+          counts.hits++
+          return { kind: 'hit', response }
+        }
+        // The first request failed or its result was outdated: compute without the cache.
+        counts.bypasses++
+        return { kind: 'bypass' }
+      }
+      counts.misses++
+      return { kind: 'miss', slot: open(key) }
+    },
+    stats: () => ({ ...counts, entries: entries.size, bytes: entries.calculatedSize })
+  }
+}

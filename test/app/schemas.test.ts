@@ -1,0 +1,46 @@
+import type { RouteOptions } from 'fastify'
+import Fastify from 'fastify'
+import fp from 'fastify-plugin'
+import t from 'tap'
+import serviceApp, { serverOptions } from '../../src/app.ts'
+import { eagerCompilers } from '../../src/lib/lazy-compilers.ts'
+import { testConfig } from '../helper.ts'
+
+// The app compiles each schema the first time a request needs it (src/lib/lazy-compilers.ts). Here every schema of
+// every route is compiled at once, with the same compilers and options, so a schema that cannot compile fails the
+// suite instead of a client's first request.
+
+t.test('every route\'s request and response schemas compile', async (t) => {
+  const config = await testConfig(t)
+  const options = serverOptions(config)
+  const app = Fastify(options)
+  // Each route with the shared schemas of the context it is declared in (an area adds its list envelopes there).
+  const routes: Array<{ route: RouteOptions, shared: Record<string, unknown> }> = []
+  app.addHook('onRoute', function (route) { routes.push({ route, shared: this.getSchemas() }) })
+  await app.register(fp(serviceApp), { config })
+  t.after(() => app.close())
+  await app.ready()
+
+  let compiled = 0
+  for (const { route, shared } of routes) {
+    const validator = eagerCompilers.buildValidator(shared, options.ajv)
+    const serializer = eagerCompilers.buildSerializer(shared, {})
+    const schema = route.schema as Record<string, unknown> | undefined
+    if (schema === undefined) continue
+    const method = [route.method].flat().join(',')
+    for (const httpPart of ['params', 'querystring', 'headers', 'body']) {
+      if (schema[httpPart] === undefined) continue
+      t.doesNotThrow(() => validator({ schema: schema[httpPart], method, url: route.url, httpPart }), `${method} ${route.url} ${httpPart}`)
+      compiled++
+    }
+    for (const [httpStatus, response] of Object.entries((schema.response ?? {}) as Record<string, Record<string, unknown>>)) {
+      const content = response.content as Record<string, { schema: unknown }> | undefined
+      const variants = content === undefined ? [[undefined, response] as const] : Object.entries(content).map(([type, body]) => [type, body.schema] as const)
+      for (const [contentType, body] of variants) {
+        t.doesNotThrow(() => serializer({ schema: body, method, url: route.url, httpStatus, contentType }), `${method} ${route.url} ${httpStatus} ${contentType ?? ''}`)
+        compiled++
+      }
+    }
+  }
+  t.ok(compiled > 500, `${compiled} schemas compiled`)
+})

@@ -1,0 +1,82 @@
+import t, { type Test } from 'tap'
+import { buildTestApp } from '../../helper.ts'
+import { statementsDuring } from '../../sql-statements.ts'
+
+// How many SQL statements a request costs. Embedded relations are read with one batched query per relation, never one
+// per row, so a page of twenty costs what a page of one does. The budgets are what each request needs today; a change
+// that needs more should say why here. The statistics and response caches are off, so every request reads the database.
+
+const app = await buildTestApp(t, { STATISTICS_CACHE_ENTRIES: '0', RESPONSE_CACHE_MAX_MB: '0' })
+const everyInclude = 'children,metrics,honors,services,conditions,events,news'
+
+// The seed has one news article; two more, each about two units, make a page of news longer than one.
+const seeded = await app.prisma.newsArticle.findFirstOrThrow()
+const units = await app.prisma.unit.findMany({ select: { id: true }, orderBy: { slug: 'asc' }, take: 2 })
+for (const slug of ['query-count-one', 'query-count-two']) {
+  await app.prisma.newsArticle.create({
+    data: {
+      slug, title: slug, publishedOn: seeded.publishedOn, body: seeded.body, hospitalId: seeded.hospitalId, sourceId: seeded.sourceId,
+      quote: seeded.quote, units: { create: units.map((unit) => ({ unitId: unit.id })) }
+    }
+  })
+}
+
+interface Measured { statements: number, body: { data?: unknown[] } }
+
+async function measure (t: Test, url: string): Promise<Measured> {
+  let body: Measured['body'] = {}
+  const statements = await statementsDuring(async () => {
+    const response = await app.inject(url)
+    t.equal(response.statusCode, 200, url)
+    body = response.json()
+  })
+  return { statements: statements.length, body }
+}
+
+t.test('a page costs the same statements whatever its size', async (t) => {
+  const lists: Array<[string, number]> = [
+    [`/v1/departments?include=${everyInclude}`, 31],
+    ['/v1/conditions', 5],
+    ['/v1/news', 5]
+  ]
+  for (const [list, budget] of lists) {
+    const one = await measure(t, `${list}${list.includes('?') ? '&' : '?'}limit=1`)
+    const twenty = await measure(t, `${list}${list.includes('?') ? '&' : '?'}limit=20`)
+    t.equal(one.body.data?.length, 1, `${list}: a page of one`)
+    t.ok((twenty.body.data?.length ?? 0) > 1, `${list}: the larger page holds more rows`)
+    t.equal(twenty.statements, one.statements, `${list}: ${one.statements} statements for 1 row and for ${twenty.body.data?.length}`)
+    t.ok(twenty.statements <= budget, `${list}: ${twenty.statements} statements, budget ${budget}`)
+  }
+})
+
+t.test('a unit with every include costs the same statements whatever it holds', async (t) => {
+  const full = await measure(t, `/v1/departments/general-gynecology?include=${everyInclude}`)
+  const empty = await measure(t, `/v1/departments/women-health-care-division?include=${everyInclude}`)
+  t.equal(full.statements, empty.statements, 'a unit with many facts and one with none')
+  t.ok(full.statements <= 31, `${full.statements} statements, budget 31`)
+})
+
+t.test('a source costs the same statements whatever facts it backs', async (t) => {
+  const sources = (await app.inject('/v1/sources?limit=100')).json<{ data: Array<{ id: string }> }>().data
+  t.ok(sources.length > 1)
+  const counts = new Set<number>()
+  for (const source of sources) counts.add((await measure(t, `/v1/sources/${source.id}`)).statements)
+  t.equal(counts.size, 1, `every source: ${[...counts].join(', ')} statements`)
+  t.ok(Math.max(...counts) <= 27, 'budget 27')
+})
+
+t.test('an uncached statistic costs at most three statements', async (t) => {
+  for (const url of [
+    '/v1/statistics/summary?hospital=cqhcwc&category=staffing&periodKind=point',
+    '/v1/statistics/summary?department=women-health-care-division&metric=staff.total,beds',
+    '/v1/statistics/ratios',
+    '/v1/statistics/ratios?department=obstetrics-second-department',
+    '/v1/statistics/timeseries?metric=beds&department=women-health-care-division',
+    '/v1/statistics/coverage?department=women-health-care-division'
+  ]) {
+    const { statements } = await measure(t, url)
+    t.ok(statements <= 3, `${url}: ${statements} statements`)
+  }
+  const { statements } = await measure(t, '/v1/statistics/summary')
+  t.equal(statements, 1, 'the whole summary, every group and every unit\'s figure, is one statement')
+})
