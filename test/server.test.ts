@@ -59,6 +59,17 @@ t.test('a migration changed after it was applied', async (t) => {
   assertOneLine(t, stderr, /^hospital-api: Migration \d+_init was modified after it was applied/)
 })
 
+t.test('an embedded data directory another process has open', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hospital-api-'))
+  t.after(() => rm(dataDir, { recursive: true, force: true }))
+  // This test process holds it; the server, a second process, must stop before touching it.
+  const holder = await openDatabase({ PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 1000 })
+  t.after(() => holder.close())
+  const { code, stderr } = await startServer({ PGLITE_DATA_DIR: dataDir })
+  t.equal(code, 1)
+  assertOneLine(t, stderr, new RegExp(`^hospital-api: .* is in use by process ${process.pid} on `))
+})
+
 t.test('starts on an empty embedded database, serves the seeded units, and exits 0 on SIGTERM', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hospital-api-'))
   t.after(() => rm(dataDir, { recursive: true, force: true }))

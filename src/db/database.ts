@@ -6,6 +6,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { Config } from '../config.ts'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { listenPostgres, type NotificationHandlers, type StopListening } from './listener.ts'
+import { lockDataDir } from './data-dir-lock.ts'
 import { ensurePgliteCluster, pgliteStartParams } from './pglite-cluster.ts'
 import { pgClientSession, pgliteSession, type SqlSession } from './sql-session.ts'
 
@@ -86,17 +87,28 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
 
 async function openPglite (dataDir: string, startParams: string[]): Promise<Database> {
   const inMemory = dataDir === 'memory://' || dataDir === ''
-  if (!inMemory) {
-    await mkdir(dataDir, { recursive: true })
-    await ensurePgliteCluster(dataDir, startParams).catch((error: unknown) => {
-      throw new DatabaseUnavailableError(
-        `Cannot create the PGlite database in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error })
-    })
+  let unlock = async (): Promise<void> => {}
+  let db: PGlite
+  try {
+    if (!inMemory) {
+      await mkdir(dataDir, { recursive: true })
+      // One process per directory (see data-dir-lock.ts): a second one stops here, before it touches any file.
+      unlock = await lockDataDir(dataDir).catch((error: unknown) => {
+        throw new DatabaseUnavailableError(error instanceof Error ? error.message : String(error), { cause: error })
+      })
+      await ensurePgliteCluster(dataDir, startParams).catch((error: unknown) => {
+        throw new DatabaseUnavailableError(
+          `Cannot create the PGlite database in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error })
+      })
+    }
+    const options = { startParams }
+    db = inMemory ? new PGlite(options) : new PGlite(dataDir, options)
+    await db.waitReady
+  } catch (error) {
+    await unlock()
+    throw error
   }
-  const options = { startParams }
-  const db = inMemory ? new PGlite(options) : new PGlite(dataDir, options)
-  await db.waitReady
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) })
   const session = pgliteSession(db)
   return {
@@ -117,6 +129,7 @@ async function openPglite (dataDir: string, startParams: string[]): Promise<Data
     async close () {
       await prisma.$disconnect()
       if (!db.closed) await db.close()
+      await unlock()
     }
   }
 }

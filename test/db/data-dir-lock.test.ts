@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { lockFileName } from '../../src/db/data-dir-lock.ts'
+import { DatabaseUnavailableError, openDatabase, type DatabaseConfig } from '../../src/db/database.ts'
+import { packageRoot } from '../../src/paths.ts'
+
+// One process per embedded data directory (src/db/data-dir-lock.ts), and what a process killed mid-write leaves.
+
+function configFor (dataDir: string): DatabaseConfig {
+  return { DATABASE_URL: undefined, PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 5000 }
+}
+
+/** Starts test/fixtures/pglite-writer.ts on the directory; resolves once it has the database open. */
+async function startWriter (dataDir: string): Promise<{ child: ChildProcess, committed: number[], exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/pglite-writer.ts', dataDir], {
+    cwd: packageRoot,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  const committed: number[] = []
+  let stderr = ''
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  await new Promise<void>((resolve, reject) => {
+    let pending = ''
+    const timer = setTimeout(() => reject(new Error(`the writer did not start: ${stderr}`)), 90_000)
+    child.on('exit', (code) => reject(new Error(`the writer exited with ${code}: ${stderr}`)))
+    child.stdout!.on('data', (chunk: Buffer) => {
+      pending += chunk.toString()
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) {
+        if (line === 'ready') { clearTimeout(timer); resolve() } else committed.push(Number(line))
+      }
+    })
+  })
+  return { child, committed, exited }
+}
+
+t.test('a second open in the same process is refused until the first is closed', async (t) => {
+  const dataDir = path.join(t.testdir(), 'pglite')
+  const first = await openDatabase(configFor(dataDir))
+  t.ok(existsSync(path.join(dataDir, lockFileName)), 'the lock file is in the directory')
+  await t.rejects(openDatabase(configFor(dataDir)), {
+    name: 'DatabaseUnavailableError',
+    message: /is already open in this process/
+  })
+  await first.close()
+  t.notOk(existsSync(path.join(dataDir, lockFileName)), 'closing removes the lock file')
+  const again = await openDatabase(configFor(dataDir))
+  await again.close()
+})
+
+t.test('a lock left by a process that is gone is taken over; one held on another host is not', async (t) => {
+  const dataDir = path.join(t.testdir(), 'pglite')
+  const first = await openDatabase(configFor(dataDir))
+  await first.close()
+
+  // A pid that surely runs no process (above the kernel's pid_max).
+  await writeFile(path.join(dataDir, lockFileName), JSON.stringify({ pid: 4_194_305, hostname: hostname(), startedAt: '2026-01-01T00:00:00Z' }))
+  const taken = await openDatabase(configFor(dataDir))
+  await taken.close()
+
+  await writeFile(path.join(dataDir, lockFileName), JSON.stringify({ pid: 1, hostname: 'another-host', startedAt: '2026-01-01T00:00:00Z' }))
+  const refused = openDatabase(configFor(dataDir))
+  await t.rejects(refused, { name: 'DatabaseUnavailableError', message: /in use by process 1 on another-host .*If that process is gone, delete/ })
+})
+
+t.test('another process on the directory: refused while it runs; after kill -9 every committed row is there', async (t) => {
+  const dataDir = path.join(t.testdir(), 'pglite')
+  const writer = await startWriter(dataDir)
+  t.teardown(() => { writer.child.kill('SIGKILL') })
+
+  const error = await openDatabase(configFor(dataDir)).then(() => null, (caught: unknown) => caught)
+  t.ok(error instanceof DatabaseUnavailableError, 'a clear error, not a second writer')
+  t.match((error as Error).message, new RegExp(`in use by process ${writer.child.pid} on `))
+  t.match((error as Error).message, /PGLITE_DATA_DIR|DATABASE_URL/, 'and what to do instead')
+
+  // Let it commit for a while, then kill it in the middle of its writes.
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (writer.committed.length >= 50) { clearInterval(check); resolve() }
+    }, 20)
+  })
+  writer.child.kill('SIGKILL')
+  await writer.exited
+  const reported = [...writer.committed]
+
+  const reopened = await openDatabase(configFor(dataDir))
+  t.after(() => reopened.close())
+  const rows = await reopened.withSession((session) => session.query<{ id: number }>('SELECT id FROM committed ORDER BY id'))
+  const stored = new Set(rows.map((row) => row.id))
+  t.ok(reported.length >= 50, `${reported.length} commits reported before the kill`)
+  t.same(reported.filter((id) => !stored.has(id)), [], 'every commit reported before the kill is in the database')
+  t.ok(rows.length <= reported.length + 1, 'and at most the one in flight besides')
+})
