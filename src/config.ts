@@ -70,6 +70,25 @@ export const ConfigSchema = Type.Object({
     minimum: 0,
     description: 'Statistics results kept in memory until the data changes; 0 turns the cache off'
   }),
+  METRICS_PUBLIC: Type.Boolean({
+    default: false,
+    description: 'Serve GET /metrics without an API key (for a scraper on a private network); otherwise it needs the admin scope'
+  }),
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
+    default: 1000,
+    minimum: 0,
+    description: 'Mean event-loop delay over a sample above which requests are refused with 503; 0 for no limit'
+  }),
+  PRESSURE_MAX_HEAP_USED_MB: Type.Optional(Type.Integer({
+    minimum: 0,
+    description: 'V8 heap in use above which requests are refused with 503, in MiB; unset means 90% of the heap limit, 0 no limit'
+  })),
+  PRESSURE_SAMPLE_INTERVAL_MS: Type.Integer({
+    default: 500,
+    minimum: 10,
+    maximum: 60_000,
+    description: 'How often event-loop delay and heap are sampled'
+  }),
   RESPONSE_CACHE_MAX_MB: Type.Integer({
     default: 32,
     minimum: 0,

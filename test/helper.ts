@@ -44,11 +44,21 @@ export async function freshDatabaseEnv (t: Teardown): Promise<Record<string, str
 }
 
 /**
- * The service's configuration for a test: production defaults, a fresh database, quiet logs, and no rate limits
- * (every request of a test comes from one address, far faster than any client; test/app/rate-limit.test.ts sets them).
+ * The service's configuration for a test: production defaults, a fresh database, quiet logs, no rate limits (every
+ * request of a test comes from one address, far faster than any client; test/app/rate-limit.test.ts sets them) and
+ * no load shedding (the embedded database runs on the event loop, and a test that seeds on a busy machine would see
+ * its next request refused; test/app/overload.test.ts sets it).
  */
 export async function testConfig (t: Teardown, env: Record<string, string> = {}): Promise<Config> {
-  return loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', ...(await freshDatabaseEnv(t)), ...env })
+  return loadConfig({
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_IP: '0',
+    RATE_LIMIT_PER_KEY: '0',
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    PRESSURE_MAX_HEAP_USED_MB: '0',
+    ...(await freshDatabaseEnv(t)),
+    ...env
+  })
 }
 
 /** Builds the app exactly as the server does (same options), migrated and seeded, and closes it after the test. */

@@ -1,17 +1,15 @@
 import { mkdir } from 'node:fs/promises'
-import { PGlite } from '@electric-sql/pglite'
-import { PrismaPg } from '@prisma/adapter-pg'
-import pg from 'pg'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
+import type { PGlite } from '@electric-sql/pglite'
 import type { Config } from '../config.ts'
 import { PrismaClient } from '../generated/prisma/client.ts'
-import { listenPostgres, type NotificationHandlers, type StopListening } from './listener.ts'
 import { lockDataDir } from './data-dir-lock.ts'
-import { ensurePgliteCluster, pgliteStartParams } from './pglite-cluster.ts'
+import type { NotificationHandlers, StopListening } from './listener.ts'
 import { pgClientSession, pgliteSession, type SqlSession } from './sql-session.ts'
 
 // One place chooses the database: a PostgreSQL server when DATABASE_URL is set, otherwise an embedded PGlite
 // (on disk under PGLITE_DATA_DIR, or in memory). Everything above this file sees the same Database shape.
+// Each side's driver is imported only when it is chosen: a server on PostgreSQL never loads PGlite's WebAssembly,
+// and an embedded one never loads pg, which keeps start-up time and memory to what is used.
 
 export type DatabaseKind = 'postgresql' | 'pglite'
 
@@ -22,9 +20,22 @@ export interface Database {
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>
+  /** The connections the app holds: for metrics. PGlite is one connection inside the process. */
+  poolStats(): PoolStats
   /** Delivers the channel's NOTIFY payloads to `handlers` until the returned function is called. */
   listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>
   close(): Promise<void>
+}
+
+export interface PoolStats {
+  /** The most connections the pool opens. */
+  max: number
+  /** Open connections, in use or idle. */
+  open: number
+  /** Unknown for PGlite. */
+  idle?: number
+  /** Queries waiting for a connection; unknown for PGlite, whose queries queue on its own mutex. */
+  waiting?: number
 }
 
 export class DatabaseUnavailableError extends Error {
@@ -36,11 +47,13 @@ export type DatabaseConfig = Pick<Config,
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
   return config.DATABASE_URL === undefined
-    ? openPglite(config.PGLITE_DATA_DIR, pgliteStartParams(config.PGLITE_SHARED_BUFFERS_MB))
+    ? openPglite(config.PGLITE_DATA_DIR, config.PGLITE_SHARED_BUFFERS_MB)
     : openPostgres(config.DATABASE_URL, config)
 }
 
 async function openPostgres (connectionString: string, config: DatabaseConfig): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }, { listenPostgres }] =
+    await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./listener.ts')])
   const pool = new pg.Pool({
     connectionString,
     max: config.DATABASE_POOL_SIZE,
@@ -74,6 +87,7 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
     async ping () {
       await pool.query('SELECT 1')
     },
+    poolStats: () => ({ max: config.DATABASE_POOL_SIZE, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     listen: async (channel, handlers) =>
       listenPostgres(connectionString, channel, handlers, { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS }),
     async close () {
@@ -85,7 +99,10 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
   }
 }
 
-async function openPglite (dataDir: string, startParams: string[]): Promise<Database> {
+async function openPglite (dataDir: string, sharedBuffersMb: number): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }, { ensurePgliteCluster, pgliteStartParams }] =
+    await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter'), import('./pglite-cluster.ts')])
+  const startParams = pgliteStartParams(sharedBuffersMb)
   const inMemory = dataDir === 'memory://' || dataDir === ''
   let unlock = async (): Promise<void> => {}
   let db: PGlite
@@ -118,6 +135,7 @@ async function openPglite (dataDir: string, startParams: string[]): Promise<Data
     async ping () {
       await db.query('SELECT 1')
     },
+    poolStats: () => ({ max: 1, open: db.closed ? 0 : 1 }),
     async listen (channel, handlers) {
       // One in-process connection: a notification arrives when the transaction that sent it commits.
       const unlisten = await db.listen(channel, handlers.notify)

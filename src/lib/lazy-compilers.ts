@@ -15,12 +15,14 @@ type Serialize = (data: unknown) => string
 const eagerValidators = ValidatorSelector()
 const eagerSerializers = SerializerSelector()
 
+// The compiler itself is made on first use too: an Ajv instance given every shared schema costs a quarter of a second.
 function buildValidator (externalSchemas: unknown, options: unknown) {
-  const compile = (eagerValidators as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Validate)(externalSchemas, options)
+  let compile: ((route: RouteDefinition) => Validate) | undefined
   return (route: RouteDefinition): Validate => {
     let validate: Validate | undefined
     // Fastify reads a failed validation's errors from the function it was given.
     const deferred: Validate = (data) => {
+      compile ??= (eagerValidators as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Validate)(externalSchemas, options)
       validate ??= compile(route)
       const valid = validate(data)
       deferred.errors = validate.errors
@@ -31,10 +33,13 @@ function buildValidator (externalSchemas: unknown, options: unknown) {
 }
 
 function buildSerializer (externalSchemas: unknown, options: unknown) {
-  const compile = (eagerSerializers as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Serialize)(externalSchemas, options)
+  let compile: ((route: RouteDefinition) => Serialize) | undefined
   return (route: RouteDefinition): Serialize => {
     let serialize: Serialize | undefined
-    return (data) => (serialize ??= compile(route))(data)
+    return (data) => {
+      compile ??= (eagerSerializers as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Serialize)(externalSchemas, options)
+      return (serialize ??= compile(route))(data)
+    }
   }
 }
 

@@ -6,18 +6,18 @@ import { problemResponse } from '../schemas/common.ts'
 
 const READY_TIMEOUT_MS = 1500
 
-// /health says the process is alive (for restarts); /ready says it can serve, i.e. the database answers
-// (for load balancers). A hung database must not hang the probe, hence the timeout.
+// /health says the process is alive (for restarts), even when it is overloaded; /ready says it can serve, i.e. the
+// database answers and the process is not overloaded (for load balancers). A hung database must not hang the probe, hence the timeout.
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', rejectUnacceptable)
 
   fastify.get('/health', {
-    config: { scope: 'public' },
+    config: { scope: 'public', shedUnderPressure: false },
     schema: {
       tags: ['health'],
       operationId: 'getHealth',
       summary: 'Liveness: the process is up',
-      description: 'Answers 200 while the process runs, whatever the database does; for restart decisions.',
+      description: 'Answers 200 while the process runs, whatever the database does and however busy the process is; for restart decisions.',
       response: {
         200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, description: 'The process is up' }),
         406: problemResponse('The Accept header admits no JSON')
@@ -31,14 +31,14 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['health'],
       operationId: 'getReady',
       summary: 'Readiness: the database answers',
-      description: 'Answers 200 when the database answers a trivial query within 1.5 s, else 503 with Retry-After; for load balancers.',
+      description: 'Answers 200 when the database answers a trivial query within 1.5 s and the process is not overloaded, else 503 with Retry-After; for load balancers.',
       response: {
         200: Type.Object({
           status: Type.Literal('ready'),
           database: Type.Enum(['postgresql', 'pglite'])
         }, { additionalProperties: false, description: 'The database answers' }),
         406: problemResponse('The Accept header admits no JSON'),
-        503: problemResponse('The database does not answer within 1.5 s; retry after the Retry-After delay')
+        503: problemResponse('The database does not answer within 1.5 s, or the process is overloaded; retry after the Retry-After delay')
       }
     }
   }, async () => {

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { ProblemError } from '../../lib/problem.ts'
 
 // Request counters for rate limits: in process, or in Redis (REDIS_URL) so that every instance counts together.
@@ -11,6 +11,8 @@ export default fp(async (fastify) => {
   const url = fastify.config.REDIS_URL
   let redis: Redis | undefined
   if (url !== undefined) {
+    // Loaded only when it is used.
+    const { Redis } = await import('ioredis')
     redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, commandTimeout: 500 })
     let available = true
     redis.on('error', (error: Error) => {
