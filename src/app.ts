@@ -6,6 +6,7 @@ import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { pino, type DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { deferredCompilers } from './lib/lazy-compilers.ts'
 import { ProblemError, problemTypes } from './lib/problem.ts'
@@ -41,13 +42,25 @@ export function trustProxyOption (value: string): boolean | string[] {
   return value.split(',').map((address) => address.trim())
 }
 
+let stdoutDestination: DestinationStream | undefined
+
+/**
+ * Standard output, written asynchronously: a request's log line is handed to the operating system after the
+ * response, and lines that pile up meanwhile go out in one write, instead of a blocking write per line on the event
+ * loop. pino flushes what is left when the process exits (not after kill -9).
+ */
+function stdoutLog (): DestinationStream {
+  stdoutDestination ??= pino.destination({ dest: 1, sync: false })
+  return stdoutDestination
+}
+
 /** The Fastify server options, shared by server.ts and the tests so both build the same app. */
 export function serverOptions (config: Config): FastifyServerOptions {
   return {
     logger: {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-      ...(prettyLogs() ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : {})
+      ...(prettyLogs() ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : { stream: stdoutLog() })
     },
     // One line per request, written when it is answered, instead of Fastify's two.
     logController: new RequestLogController(),

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildTestApp } from '../helper.ts'
 
-// Security headers (@fastify/helmet) on every response: a Content-Security-Policy that allows nothing for the API,
+// Security headers (helmet, src/plugins/external/helmet.ts) on every response: a Content-Security-Policy that allows nothing for the API,
 // and the narrower one Swagger UI needs under /docs, which DOCS_ENABLED can turn off.
 
 const partner = 'https://partner.example'
