@@ -143,12 +143,21 @@ function fastifyProblem (error: FastifyError, request: FastifyRequest): ProblemE
   }
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by server.ts when the process is shutting down: /ready then answers 503. */
+    lifecycle: { draining: boolean }
+  }
+}
+
 export default async function serviceApp (fastify: FastifyInstance, opts: { config: Config }): Promise<void> {
   fastify.decorate('config', opts.config)
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+
+  fastify.decorate('lifecycle', { draining: false })
 
   fastify.setErrorHandler((caught: FastifyError | ProblemError, request, reply) => {
     const error = caught instanceof ProblemError ? caught : fastifyProblem(caught, request) ?? caught

@@ -70,6 +70,12 @@ export const ConfigSchema = Type.Object({
     minimum: 0,
     description: 'Statistics results kept in memory until the data changes; 0 turns the cache off'
   }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({
+    default: 3000,
+    minimum: 0,
+    maximum: 8000,
+    description: 'On SIGTERM, how long /ready answers 503 while everything else is still served, before the server closes'
+  }),
   METRICS_PUBLIC: Type.Boolean({
     default: false,
     description: 'Serve GET /metrics without an API key (for a scraper on a private network); otherwise it needs the admin scope'

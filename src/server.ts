@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
@@ -10,10 +11,20 @@ async function main (): Promise<void> {
   const app = await buildApp(config)
   await app.ready()
 
+  // SIGTERM (or SIGINT): /ready fails at once, so the load balancer stops sending new requests, while everything is
+  // still served for SHUTDOWN_DRAIN_MS; then the server closes: requests in flight finish, idle keep-alive connections
+  // are closed, a request that still arrives gets a 503 with Connection: close, and the database is closed last.
+  // close-with-grace exits 1 if all that takes more than 10 s. An uncaught error closes at once, without draining.
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
-    if (err !== undefined) app.log.error({ err }, 'closing after an uncaught error')
-    else app.log.info({ signal }, 'shutting down')
+    app.lifecycle.draining = true
+    if (err !== undefined) {
+      app.log.error({ err }, 'closing after an uncaught error')
+    } else {
+      app.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: not ready, draining')
+      await sleep(config.SHUTDOWN_DRAIN_MS)
+    }
     await app.close()
+    app.log.info('closed')
   })
 
   await app.listen({ host: config.HOST, port: config.PORT })

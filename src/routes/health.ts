@@ -31,17 +31,20 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['health'],
       operationId: 'getReady',
       summary: 'Readiness: the database answers',
-      description: 'Answers 200 when the database answers a trivial query within 1.5 s and the process is not overloaded, else 503 with Retry-After; for load balancers.',
+      description: 'Answers 200 when the database answers a trivial query within 1.5 s and the process is neither overloaded nor shutting down, else 503 with Retry-After; for load balancers.',
       response: {
         200: Type.Object({
           status: Type.Literal('ready'),
           database: Type.Enum(['postgresql', 'pglite'])
         }, { additionalProperties: false, description: 'The database answers' }),
         406: problemResponse('The Accept header admits no JSON'),
-        503: problemResponse('The database does not answer within 1.5 s, or the process is overloaded; retry after the Retry-After delay')
+        503: problemResponse('The database does not answer within 1.5 s, the process is overloaded, or it is shutting down; retry after the Retry-After delay')
       }
     }
   }, async () => {
+    if (fastify.lifecycle.draining) {
+      throw new ProblemError('serviceUnavailable', 'The server is shutting down.', { headers: { 'retry-after': '5' } })
+    }
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error('timed out')), READY_TIMEOUT_MS)
