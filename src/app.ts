@@ -8,6 +8,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, 
 import fp from 'fastify-plugin'
 import { pino, type DestinationStream } from 'pino'
 import type { Config } from './config.ts'
+import { isDatabaseUnavailable } from './lib/database-errors.ts'
 import { deferredCompilers } from './lib/lazy-compilers.ts'
 import { ProblemError, problemTypes } from './lib/problem.ts'
 import { RequestLogController } from './lib/request-log.ts'
@@ -54,6 +55,9 @@ function stdoutLog (): DestinationStream {
   return stdoutDestination
 }
 
+/** What a caller's X-Request-Id may be: up to 128 printable ASCII characters, without spaces. */
+const requestIdPattern = /^[\x21-\x7e]{1,128}$/
+
 /** The Fastify server options, shared by server.ts and the tests so both build the same app. */
 export function serverOptions (config: Config): FastifyServerOptions {
   return {
@@ -64,8 +68,13 @@ export function serverOptions (config: Config): FastifyServerOptions {
     },
     // One line per request, written when it is answered, instead of Fastify's two.
     logController: new RequestLogController(),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The caller's X-Request-Id is kept (and returned) when it is a plausible id; anything else, such as a
+    // kilobyte of text or a line break meant to forge log lines, is replaced by a fresh UUID.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID()
+    },
     // Migrations and the first seed of an embedded database can take longer than Fastify's 10 s default.
     pluginTimeout: 120_000,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -173,6 +182,12 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
     } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's other client errors, such as a body shorter than its Content-Length.
       body = problemBody(request, error.statusCode, 'about:blank', STATUS_CODES[error.statusCode] ?? 'Client error', error.message)
+    } else if (isDatabaseUnavailable(error)) {
+      // Not a bug: the database is down, refusing or unreachable. Said plainly, with when to try again.
+      request.log.warn({ err: error }, 'database unavailable: answered 503')
+      reply.header('retry-after', '2')
+      const { type, title, status } = problemTypes.serviceUnavailable
+      body = problemBody(request, status, type, title, 'The database is not answering; try again in a few seconds.')
     } else {
       request.log.error({ err: error }, 'unhandled error')
       const { type, title, status } = problemTypes.internalError

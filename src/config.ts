@@ -29,7 +29,16 @@ export const ConfigSchema = Type.Object({
     description: 'shared_buffers of the embedded PGlite, in MiB; it lives in the WASM heap, which never shrinks'
   }),
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
-  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({
+    default: 1000,
+    minimum: 100,
+    description: 'How long to wait for a PostgreSQL connection, new or from the pool, before answering 503'
+  }),
+  DATABASE_QUERY_TIMEOUT_MS: Type.Integer({
+    default: 1000,
+    minimum: 100,
+    description: 'How long a PostgreSQL query may take before it is abandoned (and cancelled on the server) and the request answered 503'
+  }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SEED_ON_START: Type.Boolean({ default: true, description: 'Seed the source documents into an empty database' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL advertised in OpenAPI' })),

@@ -47,7 +47,8 @@ export async function freshDatabaseEnv (t: Teardown): Promise<Record<string, str
  * The service's configuration for a test: production defaults, a fresh database, quiet logs, no rate limits (every
  * request of a test comes from one address, far faster than any client; test/app/rate-limit.test.ts sets them) and
  * no load shedding (the embedded database runs on the event loop, and a test that seeds on a busy machine would see
- * its next request refused; test/app/overload.test.ts sets it).
+ * its next request refused; test/app/overload.test.ts sets it) and generous PostgreSQL timeouts (two suites share
+ * two cores in CI; test/db/faults.test.ts uses the production ones).
  */
 export async function testConfig (t: Teardown, env: Record<string, string> = {}): Promise<Config> {
   return loadConfig({
@@ -56,6 +57,8 @@ export async function testConfig (t: Teardown, env: Record<string, string> = {})
     RATE_LIMIT_PER_KEY: '0',
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     PRESSURE_MAX_HEAP_USED_MB: '0',
+    DATABASE_CONNECT_TIMEOUT_MS: '10000',
+    DATABASE_QUERY_TIMEOUT_MS: '10000',
     ...(await freshDatabaseEnv(t)),
     ...env
   })

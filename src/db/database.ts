@@ -43,7 +43,8 @@ export class DatabaseUnavailableError extends Error {
 }
 
 export type DatabaseConfig = Pick<Config,
-  'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'>
+  'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &
+  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS'>>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
   return config.DATABASE_URL === undefined
@@ -54,10 +55,20 @@ export async function openDatabase (config: DatabaseConfig): Promise<Database> {
 async function openPostgres (connectionString: string, config: DatabaseConfig): Promise<Database> {
   const [{ default: pg }, { PrismaPg }, { listenPostgres }] =
     await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./listener.ts')])
+  // A database that is down, refusing or silently unreachable must not hang requests: waiting for a connection and
+  // for a query's answer are both bounded, and the failure is answered 503 (src/lib/database-errors.ts). A query that
+  // times out takes its connection with it (the pool drops a client released with an error), so a connection stuck
+  // on a dead network path is never reused, and new ones are made once the database answers again. statement_timeout
+  // makes the server give up on the same query too. TCP keep-alive finds idle connections whose peer is gone.
+  const queryTimeoutMs = config.DATABASE_QUERY_TIMEOUT_MS ?? 1000
   const pool = new pg.Pool({
     connectionString,
     max: config.DATABASE_POOL_SIZE,
     connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+    query_timeout: queryTimeoutMs,
+    statement_timeout: queryTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: 'hospital-departments-api'
   })
   // An idle client's error (server restart, network drop) must not crash the process; the pool replaces it.
@@ -76,12 +87,15 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
   return {
     kind: 'postgresql',
     prisma,
+    // Migrations get a connection of their own, without the query timeouts: a migration may rightly take longer.
     async withSession (work) {
-      const client = await pool.connect()
+      const client = new pg.Client({ connectionString, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS, application_name: 'hospital-departments-api' })
+      client.on('error', () => {})
+      await client.connect()
       try {
         return await work(pgClientSession(client))
       } finally {
-        client.release()
+        await client.end()
       }
     },
     async ping () {

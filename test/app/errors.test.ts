@@ -34,6 +34,18 @@ t.test('every response carries a request id', async (t) => {
   t.match(response.headers['x-request-id'], /^[0-9a-f-]{36}$/)
 })
 
+t.test('a request id that is not a plausible id is replaced, never logged or returned', async (t) => {
+  const app = await buildApp(await testConfig(t))
+  t.after(() => app.close())
+  for (const hostile of ['x'.repeat(129), 'two words', 'forged\tline', '\u00e9t\u00e9']) {
+    const response = await app.inject({ url: '/health', headers: { 'x-request-id': hostile } })
+    t.equal(response.statusCode, 200)
+    t.match(response.headers['x-request-id'], /^[0-9a-f-]{36}$/, `${JSON.stringify(hostile.slice(0, 20))} is replaced by a UUID`)
+  }
+  const kept = await app.inject({ url: '/health', headers: { 'x-request-id': 'a'.repeat(128) } })
+  t.equal(kept.headers['x-request-id'], 'a'.repeat(128), '128 printable characters are kept')
+})
+
 t.test('Swagger UI and the JSON document are served', async (t) => {
   const app = await buildApp(await testConfig(t))
   t.after(() => app.close())
