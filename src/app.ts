@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { pino, type DestinationStream } from 'pino'
 import type { Config } from './config.ts'
@@ -96,7 +96,18 @@ export function serverOptions (config: Config): FastifyServerOptions {
         allErrors: true
       }
     },
-    routerOptions: { ignoreTrailingSlash: true }
+    // Above the longest path parameter documented (120 characters), so a longer one is refused by its schema, by name.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The router's own refusals (a URL whose percent-encoding is not UTF-8, a path segment far too long) are problems
+    // like every other 400, not Fastify's default JSON.
+    frameworkErrors: (error, request, reply) => {
+      const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? 'A path segment is longer than 200 characters; no identifier of this API is.'
+        : 'The URL is not valid: a percent-encoded sequence does not decode to UTF-8 text.'
+      const { type, title, status } = problemTypes.invalidRequest
+      reply.header('x-request-id', request.id)
+      void (reply as FastifyReply).code(status).type('application/problem+json').send(problemBody(request, status, type, title, detail))
+    }
   }
 }
 

@@ -15,6 +15,21 @@ type Serialize = (data: unknown) => string
 const eagerValidators = ValidatorSelector()
 const eagerSerializers = SerializerSelector()
 
+/**
+ * Where a number that is not finite sits in `value` (a JSON pointer), or undefined. Ajv coerces "1e400" and a
+ * 400-digit integer to Infinity, and JSON.parse reads 1e400 as Infinity; Ajv then skips `minimum` and `maximum` for
+ * it (they are only checked on finite numbers), so `?limit=1e400` would pass a schema capped at 100.
+ */
+export function nonFiniteAt (value: unknown, at = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : at
+  if (value === null || typeof value !== 'object') return undefined
+  for (const [key, item] of Object.entries(value)) {
+    const found = nonFiniteAt(item, `${at}/${key}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
 // The compiler itself is made on first use too: an Ajv instance given every shared schema costs a quarter of a second.
 function buildValidator (externalSchemas: unknown, options: unknown) {
   let compile: ((route: RouteDefinition) => Validate) | undefined
@@ -26,6 +41,11 @@ function buildValidator (externalSchemas: unknown, options: unknown) {
       validate ??= compile(route)
       const valid = validate(data)
       deferred.errors = validate.errors
+      const infinite = valid === true ? nonFiniteAt(data) : undefined
+      if (infinite !== undefined) {
+        deferred.errors = [{ instancePath: infinite, schemaPath: '#', keyword: 'type', params: {}, message: 'must be a finite number' }]
+        return false
+      }
       return valid
     }
     return deferred

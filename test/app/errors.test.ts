@@ -1,5 +1,6 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
+import { createApiKey } from '../../src/db/api-keys.ts'
 import { testConfig } from '../helper.ts'
 
 t.test('unknown routes are 404 problems', async (t) => {
@@ -55,4 +56,46 @@ t.test('Swagger UI and the JSON document are served', async (t) => {
   const json = await app.inject('/docs/json')
   t.equal(json.statusCode, 200)
   t.match(json.json(), { openapi: '3.1.0', paths: { '/v1/departments': {}, '/v1/departments/{slug}': {} } })
+})
+
+// Each of these was a 500 or a non-problem answer until the fuzz suite (test/fuzz) sent it.
+t.test('input the router, the validator or the database would trip over is a 400 problem that names it', async (t) => {
+  const app = await buildApp(await testConfig(t))
+  t.after(() => app.close())
+  await app.ready()
+  const expectProblem = async (url: string, detail: RegExp, errors?: unknown[]) => {
+    const response = await app.inject(url)
+    t.equal(response.statusCode, 400, url.slice(0, 60))
+    t.match(response.headers['content-type'], /^application\/problem\+json/)
+    t.match(response.headers['x-request-id'], /^[0-9a-f-]{36}$/)
+    t.match(response.json(), { type: '/problems/invalid-request', title: 'Invalid request', status: 400, detail, ...(errors === undefined ? {} : { errors }) })
+  }
+
+  // Percent-encodings that decode to no UTF-8, in a path segment or a query string.
+  await expectProblem('/v1/departments/%E0%A4%A', /percent-encoded sequence does not decode to UTF-8/)
+  await expectProblem('/v1/departments?kind=%FF', /querystring kind must be one of/) // query strings decode leniently
+  // A path segment longer than any identifier: the router refuses it past 200 characters, the schema up to there.
+  await expectProblem(`/v1/departments/${'x'.repeat(201)}`, /path segment is longer than 200 characters/)
+  await expectProblem(`/v1/departments/${'x'.repeat(150)}`, /params slug must NOT have more than 120 characters/)
+  // NUL cannot be stored in PostgreSQL text: refused by name before it reaches the database.
+  await expectProblem('/v1/hospitals?city=%00', /querystring\/city contains the NUL character/,
+    [{ in: 'querystring', field: '/city', message: 'contains the NUL character (U+0000)' }])
+  // Ajv turns these into Infinity and then skips `maximum`; they are refused as numbers that are not finite.
+  await expectProblem(`/v1/departments?limit=${'9'.repeat(400)}`, /limit must be a finite number/)
+  await expectProblem('/v1/departments?limit=1e400', /limit must be a finite number/)
+
+  const ok = await app.inject('/v1/departments?limit=100')
+  t.equal(ok.statusCode, 200, 'the largest documented limit still works')
+
+  const admin = await createApiKey(app.prisma, { name: 'editor', scopes: ['admin'] })
+  const before = await app.prisma.condition.count()
+  const nul = await app.inject({
+    method: 'POST',
+    url: '/v1/conditions',
+    headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' },
+    payload: JSON.stringify({ slug: 'nul-test', name: 'a\u0000b', provenance: { note: 'fuzz' } })
+  })
+  t.equal(nul.statusCode, 400)
+  t.match(nul.json(), { detail: /body\/name contains the NUL character/, errors: [{ in: 'body', field: '/name' }] })
+  t.equal(await app.prisma.condition.count(), before, 'nothing was written')
 })
