@@ -6,7 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-# Full install (postinstall runs `prisma generate`), then compile TypeScript to dist/.
+# Full install (postinstall runs `prisma generate`), then compile TypeScript to dist/ and make the empty PGlite
+# cluster that a new embedded data directory starts from (dist/pglite-cluster.tar.gz).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

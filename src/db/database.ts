@@ -114,7 +114,7 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
 }
 
 async function openPglite (dataDir: string, sharedBuffersMb: number): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }, { ensurePgliteCluster, pgliteStartParams }] =
+  const [{ PGlite }, { PrismaPGlite }, { clusterTemplateBlob, ensurePgliteCluster, pgliteStartParams }] =
     await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter'), import('./pglite-cluster.ts')])
   const startParams = pgliteStartParams(sharedBuffersMb)
   const inMemory = dataDir === 'memory://' || dataDir === ''
@@ -133,8 +133,10 @@ async function openPglite (dataDir: string, sharedBuffersMb: number): Promise<Da
           { cause: error })
       })
     }
-    const options = { startParams }
-    db = inMemory ? new PGlite(options) : new PGlite(dataDir, options)
+    // In memory there is no directory for a child to fill: the template (or else initdb) is loaded in process.
+    db = inMemory
+      ? new PGlite({ startParams, loadDataDir: await clusterTemplateBlob() })
+      : new PGlite(dataDir, { startParams })
     await db.waitReady
   } catch (error) {
     await unlock()

@@ -1,17 +1,20 @@
+import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
 import t from 'tap'
 import { loadConfig } from '../../src/config.ts'
 import { openDatabase } from '../../src/db/database.ts'
-import { pgliteStartParams } from '../../src/db/pglite-cluster.ts'
+import { clusterTemplate, ensurePgliteCluster, pgliteStartParams, writeClusterTemplate } from '../../src/db/pglite-cluster.ts'
 
 // The embedded database's memory settings, and how a new on-disk cluster is created (src/db/pglite-cluster.ts).
 
-t.test('the start parameters keep PGlite\'s own and only add shared_buffers', async (t) => {
+t.test('the start parameters keep PGlite\'s own and add shared_buffers and no startup-progress timer', async (t) => {
   const params = pgliteStartParams(16)
   t.same(params.slice(0, PGlite.defaultStartParams.length), PGlite.defaultStartParams)
-  t.same(params.slice(PGlite.defaultStartParams.length), ['-c', 'shared_buffers=16MB'])
+  t.same(params.slice(PGlite.defaultStartParams.length), ['-c', 'shared_buffers=16MB', '-c', 'log_startup_progress_interval=0'])
 })
 
 t.test('an empty data directory gets a cluster from a child process; reopened, it keeps committed rows', async (t) => {
@@ -29,4 +32,48 @@ t.test('an empty data directory gets a cluster from a child process; reopened, i
   t.after(() => reopened.close())
   const rows = await reopened.withSession((session) => session.query<{ id: number }>('SELECT id FROM kept'))
   t.same(rows, [{ id: 1 }])
+})
+
+t.test('a new data directory starts from the build\'s cluster template, and only from one its PGlite release made', async (t) => {
+  const directory = t.testdir()
+  const template = path.join(directory, 'template', 'cluster.tar.gz')
+  const params = pgliteStartParams(16)
+
+  t.equal(await clusterTemplate(template), undefined, 'no template yet')
+  t.equal(await writeClusterTemplate(params, template), 'written')
+  t.ok(existsSync(template) && existsSync(`${template}.json`), 'the tarball and the release it was made with')
+  t.equal(await writeClusterTemplate(params, template), 'up to date', 'a second build keeps it')
+
+  const fromTemplate = path.join(directory, 'from-template')
+  t.equal(await ensurePgliteCluster(fromTemplate, params, template), 'template')
+  t.ok(existsSync(path.join(fromTemplate, 'PG_VERSION')))
+  t.equal(await ensurePgliteCluster(fromTemplate, params, template), 'existing', 'an existing cluster is left alone')
+  const db = new PGlite(fromTemplate, { startParams: params })
+  t.after(() => db.close())
+  await db.query('CREATE TABLE kept (id int)')
+  await db.query('INSERT INTO kept VALUES (7)')
+  t.same((await db.query<{ id: number }>('SELECT id FROM kept')).rows, [{ id: 7 }], 'the cluster works')
+
+  // Made by another PGlite release: not trusted, initdb runs instead.
+  await writeFile(`${template}.json`, JSON.stringify({ pglite: '0.0.1' }))
+  t.equal(await clusterTemplate(template), undefined)
+  t.equal(await ensurePgliteCluster(path.join(directory, 'other-release'), params, template), 'initdb')
+  t.ok(existsSync(path.join(directory, 'other-release', 'PG_VERSION')))
+})
+
+t.test('a database restored from the template arms no timer: a script that never closes it still exits', async (t) => {
+  const template = path.join(t.testdir(), 'cluster.tar.gz')
+  await writeClusterTemplate(pgliteStartParams(16), template)
+  const script = `
+    const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))})
+    const { readFile } = await import('node:fs/promises')
+    const db = new PGlite({ startParams: JSON.parse(process.argv[1]), loadDataDir: new Blob([await readFile(process.argv[2])]) })
+    await db.query('SELECT 1')
+    console.log(process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length)
+  `
+  const started = performance.now()
+  const { stdout } = await promisify(execFile)(process.execPath,
+    ['--input-type=module', '--eval', script, JSON.stringify(pgliteStartParams(16)), template], { timeout: 60_000 })
+  t.equal(stdout.trim(), '0', 'no timer left once the database is open')
+  t.ok(performance.now() - started < 60_000, 'the process ended on its own')
 })
