@@ -68,8 +68,8 @@ export async function clusterTemplateBlob (file = clusterTemplateFile): Promise<
 
 // PGlite's initdb runs a second Postgres instance beside the first and restores a copy of its 128MB heap before
 // each step: about 800MB at once, and what the WASM heaps and the allocator took stays with the process. In a
-// child process all of it goes back to the system when initdb is done. (memory:// has no directory to hand over,
-// so it still runs initdb in process.)
+// child process all of it goes back to the system when initdb is done. (memory:// has no directory to hand over:
+// it is restored from the template in process, or runs initdb in process when there is none.)
 const createCluster = `
 const [pgliteUrl, dataDir, startParams, template] = process.argv.slice(1)
 try {
