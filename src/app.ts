@@ -9,6 +9,7 @@ import fp from 'fastify-plugin'
 import { pino, type DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { isDatabaseUnavailable } from './lib/database-errors.ts'
+import { fhirMediaType, isFhirUrl, operationOutcome } from './lib/fhir/outcome.ts'
 import { deferredCompilers } from './lib/lazy-compilers.ts'
 import { ProblemError, problemTypes } from './lib/problem.ts'
 import { RequestLogController } from './lib/request-log.ts'
@@ -106,9 +107,15 @@ export function serverOptions (config: Config): FastifyServerOptions {
         : 'The URL is not valid: a percent-encoded sequence does not decode to UTF-8 text.'
       const { type, title, status } = problemTypes.invalidRequest
       reply.header('x-request-id', request.id)
-      void (reply as FastifyReply).code(status).type('application/problem+json').send(problemBody(request, status, type, title, detail))
+      void sendProblem(request, reply as FastifyReply, problemBody(request, status, type, title, detail))
     }
   }
+}
+
+/** Sends a problem: as application/problem+json, or as a FHIR OperationOutcome under /fhir/. */
+function sendProblem (request: { url: string }, reply: FastifyReply, body: ProblemBody): FastifyReply {
+  if (isFhirUrl(request.url)) return reply.code(body.status).type(fhirMediaType).send(operationOutcome(body))
+  return reply.code(body.status).type('application/problem+json').send(body)
 }
 
 function problemBody (request: { url: string, id: string }, status: number, type: string, title: string, detail: string,
@@ -205,14 +212,13 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
       body = problemBody(request, status, type, title,
         `The server could not complete the request. Quote request id ${request.id} when reporting it.`)
     }
-    return reply.code(body.status).type('application/problem+json').send(body)
+    return sendProblem(request, reply, body)
   })
 
   fastify.setNotFoundHandler((request, reply) => {
     const { type, title, status } = problemTypes.notFound
     const routePath = request.url.split('?')[0] ?? request.url
-    return reply.code(status).type('application/problem+json')
-      .send(problemBody(request, status, type, title, `No route for ${request.method} ${routePath}.`))
+    return sendProblem(request, reply, problemBody(request, status, type, title, `No route for ${request.method} ${routePath}.`))
   })
 
   // Remember which methods each path serves, so a wrong method can answer 405 with Allow instead of 404.

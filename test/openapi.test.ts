@@ -15,7 +15,7 @@ t.test('every parameter has an example or an enumeration, except the opaque curs
   }
   // No static cursor or generated id is valid (cursors are signed per deployment), and Swagger UI pre-fills
   // examples in "Try it out", where an invalid one would turn a working call into a 400 or 404.
-  const opaque = new Set(['cursor', 'id'])
+  const opaque = new Set(['cursor', '_cursor', 'id'])
   for (const [route, methods] of Object.entries(spec.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       for (const parameter of operation.parameters ?? []) {
@@ -48,7 +48,8 @@ t.test('every operation is documented: id, summary, tags and its error responses
     for (const [status, response] of Object.entries(operation.responses)) {
       t.not(response.description, 'Default Response', `${name} ${status} has a real description`)
       if (Number(status) >= 400) {
-        t.ok(response.content?.['application/problem+json'], `${name} ${status} is documented as application/problem+json`)
+        const errorType = name.includes(' /fhir/') ? 'application/fhir+json' : 'application/problem+json'
+        t.ok(response.content?.[errorType], `${name} ${status} is documented as ${errorType}`)
       }
     }
   }

@@ -9,6 +9,7 @@ export const problemTypes = {
   notFound: { type: '/problems/not-found', title: 'Not found', status: 404 },
   methodNotAllowed: { type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 },
   notAcceptable: { type: '/problems/not-acceptable', title: 'Not acceptable', status: 406 },
+  gone: { type: '/problems/gone', title: 'Gone', status: 410 },
   conflict: { type: '/problems/conflict', title: 'Conflict', status: 409 },
   requestInProgress: { type: '/problems/request-in-progress', title: 'Request in progress', status: 409 },
   preconditionFailed: { type: '/problems/precondition-failed', title: 'Precondition failed', status: 412 },

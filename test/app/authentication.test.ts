@@ -71,7 +71,7 @@ for (const readsArePublic of [true, false]) {
             t.notOk([401, 403].includes(response.statusCode), `${label}: ${response.statusCode}`)
           } else {
             t.equal(response.statusCode, expected, label)
-            t.match(response.headers['content-type'], /^application\/problem\+json/, label)
+            t.match(response.headers['content-type'], route.url.startsWith('/fhir/') ? /^application\/fhir\+json/ : /^application\/problem\+json/, label)
             t.match(response.headers['www-authenticate'], /^Bearer realm="hospital-departments-api"/, label)
           }
         }

@@ -10,7 +10,7 @@ import { operations, responseValidator, type Operation } from './spec.ts'
 // and unicode strings, injection and traversal strings, prototype keys, malformed JSON, wrong media types, oversized
 // bodies, forged credentials). Whatever comes in, the answer is never a 5xx, its status is one the operation
 // documents, its body validates against the schema documented for that status and media type, and every error is
-// application/problem+json.
+// application/problem+json (an OperationOutcome in application/fhir+json under /fhir/).
 //
 // `npm test` runs a sample (FUZZ_RUNS, default 40 requests per operation); the slow suite (SLOW_TESTS=1, which
 // .ci/run sets) runs 1,000 per operation. FUZZ_SEED replays a run; it is fixed by default so CI is reproducible.
@@ -33,8 +33,12 @@ async function existingIdentifiers (app: FastifyInstance, headers: Record<string
     const match = /^(.*?)\/\{([^}]+)\}/.exec(operation.path)
     if (match === null) continue
     const [, collection, name] = match as unknown as [string, string, string]
-    const response = await app.inject({ method: 'GET', url: `${collection}?limit=100`, headers })
-    const items = response.statusCode === 200 ? (response.json().data as Array<Record<string, unknown>>) : []
+    const fhir = collection.startsWith('/fhir/')
+    const response = await app.inject({ method: 'GET', url: `${collection}?${fhir ? '_count' : 'limit'}=100`, headers })
+    const body = response.statusCode === 200 ? response.json() : {}
+    const items = (fhir
+      ? (body.entry ?? []).map((entry: { resource: unknown }) => entry.resource)
+      : body.data ?? []) as Array<Record<string, unknown>>
     const values = items.map((item) => item[name]).filter((value): value is string => typeof value === 'string')
     byOperation[operation.operationId] = { [name]: values }
   }
@@ -58,7 +62,8 @@ function violation (operation: Operation, request: FuzzRequest, response: LightM
   const documented = operation.responses[status]
   if (documented === undefined) return describe(request, response, `status ${status} is not documented for ${operation.operationId}`)
   const type = mediaType(response)
-  if (response.statusCode >= 400 && type !== 'application/problem+json') return describe(request, response, 'an error that is not application/problem+json')
+  const errorType = operation.path.startsWith('/fhir/') ? 'application/fhir+json' : 'application/problem+json'
+  if (response.statusCode >= 400 && type !== errorType) return describe(request, response, `an error that is not ${errorType}`)
   if (documented.content === undefined) {
     return response.body === '' ? undefined : describe(request, response, `a body on ${status}, documented without one`)
   }
@@ -73,6 +78,9 @@ function violation (operation: Operation, request: FuzzRequest, response: LightM
     return describe(request, response, 'a body that is not JSON')
   }
   if (!validate(body)) return describe(request, response, `the body does not match the documented schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`)
+  if (response.statusCode >= 400 && errorType === 'application/fhir+json') {
+    return (body as { resourceType?: unknown }).resourceType === 'OperationOutcome' ? undefined : describe(request, response, 'an error that is not an OperationOutcome')
+  }
   if (response.statusCode >= 400 && (body as { status?: unknown }).status !== response.statusCode) return describe(request, response, 'problem.status differs from the status')
   return undefined
 }

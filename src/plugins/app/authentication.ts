@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { lookUpApiKey, type ApiKeyInfo } from '../../db/api-keys.ts'
 import { grants, keyRequirement, type Scope } from '../../lib/api-keys.ts'
 import { ProblemError } from '../../lib/problem.ts'
-import { problemResponse } from '../../schemas/common.ts'
+import { errorResponse } from '../../lib/fhir/outcome.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -77,10 +77,10 @@ export default fp(async (fastify) => {
     const scope = requiredScope(route)
     if (scope === 'public' || route.schema === undefined || route.schema.hide === true) return
     const responses = (route.schema.response ??= {}) as Record<string, unknown>
-    responses[401] ??= problemResponse('The API key is missing (where one is needed), malformed, unknown or revoked')
-    responses[429] ??= problemResponse('Too many requests in the last minute; Retry-After says when to try again')
+    responses[401] ??= errorResponse(route.url, 'The API key is missing (where one is needed), malformed, unknown or revoked')
+    responses[429] ??= errorResponse(route.url, 'Too many requests in the last minute; Retry-After says when to try again')
     if (scope !== 'read' || !readsArePublic) {
-      responses[403] ??= problemResponse(`The API key lacks the ${scope} scope`)
+      responses[403] ??= errorResponse(route.url, `The API key lacks the ${scope} scope`)
       route.schema.security ??= keyRequirement
     }
   })

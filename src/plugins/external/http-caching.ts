@@ -3,6 +3,7 @@ import { constants as zlib } from 'node:zlib'
 import compress from '@fastify/compress'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isFhirUrl } from '../../lib/fhir/outcome.ts'
 import { createResponseCache, type CachedResponse, type ResponseCache, type ResponseSlot } from '../../lib/response-cache.ts'
 
 declare module 'fastify' {
@@ -57,12 +58,16 @@ const describingHeaders = ['content-type', 'last-modified', 'link', 'x-total-cou
 function cacheable (request: FastifyRequest): boolean {
   const { method, url, config } = request.routeOptions
   return method === 'GET' && request.method === 'GET' && config.responseCache !== false &&
-    typeof url === 'string' && url.startsWith('/v1/')
+    typeof url === 'string' && (url.startsWith('/v1/') || isFhirUrl(url))
 }
 
-/** The URL as sent and what the client accepts: the two things a cached GET's body depends on. */
+/**
+ * The URL as sent and what the client accepts: the two things a cached GET's body depends on; and for the FHIR view,
+ * whose answers hold absolute URLs, the origin they were built from.
+ */
 function cacheKey (request: FastifyRequest): string {
-  return `${request.url}\n${request.headers.accept ?? ''}`
+  const origin = isFhirUrl(request.url) ? `${request.protocol}://${request.host}` : ''
+  return `${origin}${request.url}\n${request.headers.accept ?? ''}`
 }
 
 function store (reply: FastifyReply, payload: string | Buffer, etag: string): CachedResponse {

@@ -2,7 +2,7 @@ import { getHeapStatistics } from 'node:v8'
 import underPressure, { TYPE_EVENT_LOOP_DELAY, TYPE_HEAP_USED_BYTES } from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../../lib/problem.ts'
-import { problemResponse } from '../../schemas/common.ts'
+import { errorResponse } from '../../lib/fhir/outcome.ts'
 
 const RETRY_AFTER_SECONDS = 5
 
@@ -43,7 +43,7 @@ export default fp(async (fastify) => {
   fastify.addHook('onRoute', (route) => {
     if (route.config?.shedUnderPressure === false || route.schema === undefined || route.schema.hide === true) return
     const responses = (route.schema.response ??= {}) as Record<string, unknown>
-    responses[503] ??= problemResponse('The server is overloaded, or did not finish the request in time; Retry-After says when to try again')
+    responses[503] ??= errorResponse(route.url, 'The server is overloaded, or did not finish the request in time; Retry-After says when to try again')
   })
   await fastify.register(underPressure, {
     maxEventLoopDelay: config.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
