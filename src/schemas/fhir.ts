@@ -95,8 +95,8 @@ export const FhirObservation = Type.Object({
     value: Type.Number({ examples: [30000] }),
     comparator: Type.Optional(Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>='), Type.Literal('>')])),
     unit: Type.String({ examples: ['visits'] }),
-    system: Type.Literal('http://unitsofmeasure.org'),
-    code: Type.String({ description: 'UCUM', examples: ['{visit}'] })
+    system: Type.Optional(Type.Literal('http://unitsofmeasure.org')),
+    code: Type.Optional(Type.String({ description: 'UCUM (absent when the metric\'s unit is not a valid code)', examples: ['{visit}'] }))
   }, { additionalProperties: false }),
   note: Type.Array(Type.Object({ text: Type.String() }, { additionalProperties: false }))
 }, { $id: 'FhirObservation', description: 'A figure with its qualifier, period and source sentence', additionalProperties: false })

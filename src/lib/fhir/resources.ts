@@ -166,6 +166,9 @@ function statedAs (row: ObservationRow): string {
   return `Stated as "${row.statedValue}"${period}${duration}; ${row.periodKind} figure.`
 }
 
+/** FHIR's `code` data type: no leading, trailing or repeated whitespace. */
+const fhirCodePattern = /^[^\s]+( [^\s]+)*$/
+
 export function observation (row: ObservationRow): Static<typeof FhirObservation> {
   const unit = organizationReference(row.unit.id, row.unit.name)
   const notes = [statedAs(row), ...(row.note === null ? [] : [row.note]), `Source: "${row.quote}"`]
@@ -186,8 +189,8 @@ export function observation (row: ObservationRow): Static<typeof FhirObservation
       value: row.value.toNumber(),
       ...(row.comparator === null ? {} : { comparator: comparatorSymbols[row.comparator] }),
       unit: row.metric.unitLabel,
-      system: systems.ucum,
-      code: row.metric.unit
+      // A unit that is not a FHIR code (a metric defined through the API with stray spaces) is given as text only.
+      ...(fhirCodePattern.test(row.metric.unit) ? { system: systems.ucum, code: row.metric.unit } : {})
     },
     note: notes.map((text) => ({ text }))
   })

@@ -49,7 +49,6 @@ function sendResource (reply: FastifyReply, resource: FhirResource) {
     .type(fhirMediaType)
     .header('etag', `W/"${resource.meta.versionId}"`)
     .header('last-modified', new Date(resource.meta.lastUpdated).toUTCString())
-    .header('content-location', `${serviceBase(reply.request)}/${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`)
     .send(resource)
 }
 

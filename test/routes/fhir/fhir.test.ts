@@ -87,6 +87,11 @@ t.test('every resource the view can emit is valid R4, and search pages reach eac
       t.same(read.json(), resource, 'a read gives what the search gave')
       t.equal(read.headers.etag, `W/"${resource.meta.versionId}"`)
       t.equal(read.headers['last-modified'], new Date(resource.meta.lastUpdated).toUTCString())
+      const again = await get(app, `/fhir/r4/${type}/${resource.id}`)
+      t.equal(again.headers['x-cache'], 'hit', 'a second read is a cache hit')
+      t.same([again.headers.etag, again.headers['last-modified'], again.headers['content-type']],
+        [read.headers.etag, read.headers['last-modified'], read.headers['content-type']], 'with the same headers')
+      t.same(again.json(), resource)
     }
   }
   const metadata = await get(app, '/fhir/r4/metadata')
@@ -318,4 +323,55 @@ t.test('absolute URLs follow the host asked, through the response cache, or PUBL
   t.match(bundle.link.find((link) => link.relation === 'next')!.url, /^https:\/\/hospitals\.example\.org\/fhir\/r4\/Basic\?_count=1&_cursor=/)
   const statement = (await get(configured, '/fhir/r4/metadata')).json<{ implementation: { url: string } }>()
   t.equal(statement.implementation.url, 'https://hospitals.example.org/fhir/r4')
+})
+
+t.test('records written through the API, with optional fields absent and values at their edges, are valid R4 too', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createApiKey(app.prisma, { name: 'FHIR edge writer', scopes: ['admin'] })
+  const headers = { authorization: `Bearer ${admin.key}` }
+  const provenance = { note: 'Entered\u00a0by the test, with a no-break space' }
+  const post = async (resource: string, payload: Record<string, unknown>) => {
+    const response = await app.inject({ method: 'POST', url: `/v1/${resource}`, headers, payload })
+    t.equal(response.statusCode, 201, `${resource}: ${response.body.slice(0, 300)}`)
+    return response.json<{ id: string }>()
+  }
+  const hospital = await post('hospitals', { slug: 'edge-hospital', name: 'Edge\u00a0Hospital', city: 'Chengdu', province: 'Sichuan', country: 'CN', provenance })
+  const division = await post('departments', { hospital: 'edge-hospital', kind: 'division', slug: 'edge-division', name: 'Edge Division', provenance })
+  const unit = await post('departments', { hospital: 'edge-hospital', parent: 'edge-division', kind: 'department', slug: 'edge-unit', name: 'Edge Unit', provenance })
+  await post('metric-definitions', { code: 'edge.metric', name: 'Edge metric', description: 'A metric whose unit is no FHIR code', unit: ' odd  unit', unitLabel: 'odd units', category: 'capacity', additive: false })
+  const figures = [
+    await post('metrics', { department: 'edge-unit', metric: 'edge.metric', value: -2.5, comparator: '<=', approximate: true, statedValue: 'at most about -2.5', period: { kind: 'point' }, provenance }),
+    await post('metrics', { department: 'edge-unit', metric: 'beds', value: 1e12, comparator: '>=', statedValue: 'at least a trillion', period: { kind: 'span', start: '2020-01-01' }, statedOn: '2026-01-01', provenance }),
+    await post('metrics', { department: 'edge-division', metric: 'beds', value: 0.0001, statedValue: '0.0001', period: { kind: 'annual', duration: 'P1Y', start: '2025-01-01', end: '2025-12-31', label: 'in 2025' }, provenance })
+  ]
+  const service = await post('services', { department: 'edge-unit', slug: 'edge-service', name: 'Edge service', kind: 'transport', provenance })
+  const honor = await post('honors', { hospital: 'edge-hospital', slug: 'edge-honor', title: 'Edge honor', kind: 'membership', provenance })
+
+  const read = async (type: string, id: string) => {
+    const response = await get(app, `/fhir/r4/${type}/${id}`)
+    t.equal(response.statusCode, 200)
+    const resource = response.json<Record<string, unknown> & { resourceType: string }>()
+    t.same(fhirErrors(resource), [], `${type}/${id} is valid R4`)
+    return resource
+  }
+  const hospitalOrganization = await read('Organization', hospital.id)
+  t.equal(hospitalOrganization.name, 'Edge Hospital', 'a no-break space is a space in FHIR')
+  t.equal(hospitalOrganization.alias, undefined, 'no short name, no alias')
+  t.same((await read('Organization', division.id)).partOf, { reference: `Organization/${hospital.id}`, display: 'Edge Hospital' })
+  t.same((await read('Organization', unit.id)).partOf, { reference: `Organization/${division.id}`, display: 'Edge Division' })
+  const [odd, large, annual] = await Promise.all(figures.map((figure) => read('Observation', figure.id))) as Array<Record<string, any>>
+  t.same(odd!.valueQuantity, { extension: [{ url: approximateExtension, valueBoolean: true }], value: -2.5, comparator: '<=', unit: 'odd units' }, 'a unit that is no code is text only')
+  t.equal(odd!.effectiveDateTime, undefined, 'no date stated, no effective time')
+  t.same(large!.valueQuantity, { value: 1e12, comparator: '>=', unit: 'beds', system: 'http://unitsofmeasure.org', code: '{bed}' })
+  t.equal(large!.effectiveDateTime, '2026-01-01', 'a window without an end: the date it was stated')
+  t.same(annual!.effectivePeriod, { start: '2025-01-01', end: '2025-12-31' })
+  const edgeService = await read('HealthcareService', service.id)
+  t.equal(edgeService.comment, undefined)
+  t.equal(edgeService.characteristic, undefined, 'a unit without conditions gives no characteristic')
+  const edgeHonor = await read('Basic', honor.id)
+  t.same(edgeHonor.subject, { reference: `Organization/${hospital.id}`, display: 'Edge Hospital' }, 'an honor of the whole hospital')
+  t.equal(edgeHonor.created, undefined)
+  t.same((edgeHonor.extension as unknown[]).length, 1, 'only the source quote: no issuer, level or year')
+  const performed = await search(app, `/fhir/r4/Observation?performer=${unit.id}&_include=Observation:performer`)
+  t.same(fhirErrors(performed), [], 'a Bundle of them is valid R4')
 })
