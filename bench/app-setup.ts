@@ -55,8 +55,18 @@ export function appEnvironment (database: { DATABASE_URL: string } | { PGLITE_DA
   }
 }
 
+/**
+ * How production runs the server (package.json's `start` and the Dockerfile; test/runtime-flags.test.ts keeps the
+ * three in step). The live heap of a busy instance is about 60 MB, yet V8 lets it grow past 200 MB and glibc keeps a
+ * malloc arena per thread: a young generation of 8 MB semi-spaces, an old generation capped at 192 MB (load shedding
+ * answers 503 at 90% of it, before any out-of-memory) and two malloc arenas keep a PostgreSQL-mode instance under
+ * 250 MB through reads and writes. Raise the cap with RESPONSE_CACHE_MAX_MB.
+ */
+export const serverNodeArguments = ['--max-semi-space-size=8', '--max-old-space-size=192']
+export const serverEnvironment = { MALLOC_ARENA_MAX: '2' }
+
 export async function startApp (name: string, env: NodeJS.ProcessEnv, stdoutFile: string): Promise<ServerProcess> {
-  return startServer({ name, command: process.execPath, args: [compiledServer], env, stdoutFile })
+  return startServer({ name, command: process.execPath, args: [...serverNodeArguments, compiledServer], env: { ...env, ...serverEnvironment }, stdoutFile })
 }
 
 /**
