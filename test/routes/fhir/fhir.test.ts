@@ -209,7 +209,11 @@ t.test('search parameters filter as documented', async (t) => {
   t.same(await ids('/fhir/r4/Organization?name:contains=GYNECOLOGY%20DEP'), [gynecology.id], 'name:contains')
   t.same(await ids(`/fhir/r4/Organization?name:exact=${encodeURIComponent(gynecology.name.toLowerCase())}`), [], 'name:exact is case-sensitive')
   t.same(await ids(`/fhir/r4/Organization?name:exact=${encodeURIComponent(gynecology.name)}`), [gynecology.id])
-  t.same(await ids('/fhir/r4/Organization?name:contains=%25'), [], 'a % is a literal character')
+  for (const type of ['Organization', 'HealthcareService']) {
+    t.same(await ids(`/fhir/r4/${type}?name:contains=%25`), [], `${type}: a % is a literal character`)
+    t.same(await ids(`/fhir/r4/${type}?name=_`), [], `${type}: so is a _`)
+  }
+  t.ok((await ids('/fhir/r4/HealthcareService?name:contains=SURG&_count=100')).length > 0, 'HealthcareService name:contains')
   t.same(await ids(`/fhir/r4/Organization?_id=${gynecology.id},not-a-uuid,${gynecology.id.toUpperCase()}`), [gynecology.id], '_id takes a list')
   t.same(await ids(`/fhir/r4/HealthcareService?organization=Organization/${gynecology.id}&_count=100`), gynecology.services.map((row) => row.id).sort())
   t.same(await ids(`/fhir/r4/Observation?performer=${gynecology.id}&_count=100`), gynecology.observations.map((row) => row.id).sort())

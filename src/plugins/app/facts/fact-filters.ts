@@ -11,12 +11,17 @@ export function unitWithSlug (slug: string): Prisma.UnitWhereInput {
 }
 
 /**
- * A case-insensitive substring match on literal text. Prisma turns `contains` into ILIKE without escaping the
- * pattern characters (prisma/prisma#19506), so a client's "%" would match everything; PostgreSQL's default LIKE
- * escape is the backslash, so escaping it and the two wildcards keeps the text literal.
+ * Text to put in a LIKE pattern so that it matches only itself. Prisma turns `contains` and `startsWith` into LIKE
+ * without escaping the pattern characters (prisma/prisma#19506), so a client's "%" would match everything;
+ * PostgreSQL's default LIKE escape is the backslash, so escaping it and the two wildcards keeps the text literal.
  */
+export function likeLiteral (text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&')
+}
+
+/** A case-insensitive substring match on literal text. */
 export function containsText (text: string): Prisma.StringNullableFilter {
-  return { contains: text.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' }
+  return { contains: likeLiteral(text), mode: 'insensitive' }
 }
 
 export interface YearRange {

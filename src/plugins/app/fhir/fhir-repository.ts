@@ -7,6 +7,7 @@ import {
 } from '../../../lib/fhir/resources.ts'
 import { fhirListSpec, type DateBound, type SortName } from '../../../lib/fhir/search.ts'
 import type { PagePlan } from '../../../lib/paging.ts'
+import { likeLiteral } from '../facts/fact-filters.ts'
 import type { FhirResource, FhirResourceType } from '../../../schemas/fhir.ts'
 
 declare module 'fastify' {
@@ -71,17 +72,16 @@ function lastUpdatedWhere (bounds: DateBound[]) {
 function nameWhere (name: FhirFilters['name']) {
   if (name === undefined) return {}
   if (name.match === 'exact') return { name: name.text }
-  return { name: { [name.match]: name.text, mode: 'insensitive' as const } }
+  return { name: { [name.match]: likeLiteral(name.text), mode: 'insensitive' as const } }
 }
 
 function idWhere (ids: string[] | undefined) {
   return ids === undefined ? {} : { id: { in: ids } }
 }
 
-/** An ILIKE pattern matching `text` literally (its %, _ and \ escaped). */
+/** An ILIKE pattern matching `text` literally, at the start or anywhere. */
 function likePattern (text: string, match: 'startsWith' | 'contains'): string {
-  const literal = text.replace(/[\\%_]/g, (character) => `\\${character}`)
-  return match === 'startsWith' ? `${literal}%` : `%${literal}%`
+  return match === 'startsWith' ? `${likeLiteral(text)}%` : `%${likeLiteral(text)}%`
 }
 
 export function createFhirRepository (fastify: FastifyInstance) {
