@@ -63,11 +63,6 @@ const types: Array<{ type: string, documentation: string, include: string, sorts
   }
 ]
 
-/** The names of every search parameter a type accepts (besides the result parameters). */
-export function searchParameterNames (type: string): string[] {
-  return [...common, ...(types.find((entry) => entry.type === type)?.parameters ?? [])].map((parameter) => parameter.name)
-}
-
 const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
 
 /** The statement of the view served at `base` (an absolute URL). */
