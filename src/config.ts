@@ -39,6 +39,13 @@ export const ConfigSchema = Type.Object({
     minimum: 100,
     description: 'How long a PostgreSQL query may take before it is abandoned (and cancelled on the server) and the request answered 503'
   }),
+  DATABASE_PREPARED_STATEMENTS: Type.Integer({
+    default: 200,
+    minimum: 0,
+    maximum: 10_000,
+    description: 'How many of Prisma\'s SQL statement shapes are prepared once per PostgreSQL connection instead of parsed and ' +
+      'planned on every query; 0 turns prepared statements off (needed behind PgBouncer in transaction mode before 1.21)'
+  }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SEED_ON_START: Type.Boolean({ default: true, description: 'Seed the source documents into an empty database' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL advertised in OpenAPI' })),

@@ -5,7 +5,7 @@ t.test('defaults: embedded database under ./data, port 3000, migrate and seed on
   const config = loadConfig({})
   t.match(config, {
     HOST: 'localhost', PORT: 3000, LOG_LEVEL: 'info', PGLITE_DATA_DIR: './data/pglite',
-    DATABASE_POOL_SIZE: 10, MIGRATE_ON_START: true, SEED_ON_START: true
+    DATABASE_POOL_SIZE: 10, DATABASE_PREPARED_STATEMENTS: 200, MIGRATE_ON_START: true, SEED_ON_START: true
   })
   t.equal(config.DATABASE_URL, undefined)
 })

@@ -5,6 +5,7 @@ import { PrismaClient } from '../generated/prisma/client.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import type { NotificationHandlers, StopListening } from './listener.ts'
 import { pgClientSession, pgliteSession, type SqlSession } from './sql-session.ts'
+import { statementNames } from './statement-names.ts'
 
 // One place chooses the database: a PostgreSQL server when DATABASE_URL is set, otherwise an embedded PGlite
 // (on disk under PGLITE_DATA_DIR, or in memory). Everything above this file sees the same Database shape.
@@ -44,7 +45,7 @@ export class DatabaseUnavailableError extends Error {
 
 export type DatabaseConfig = Pick<Config,
   'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &
-  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS'>>
+  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS'>>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
   return config.DATABASE_URL === undefined
@@ -82,7 +83,10 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
       `Cannot connect to PostgreSQL at ${redactUrl(connectionString)}: ${error instanceof Error ? error.message : String(error)}`
     )
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  const preparedStatements = config.DATABASE_PREPARED_STATEMENTS ?? 200
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, preparedStatements === 0 ? {} : { statementNameGenerator: statementNames({ max: preparedStatements }) })
+  })
   let closed = false
   return {
     kind: 'postgresql',
