@@ -3,9 +3,11 @@ import type { DataChanges } from './data-changes.ts'
 
 /** A successful GET as it went out: the serialized body and the headers that describe it. */
 export interface CachedResponse {
-  body: string | Buffer
+  body: Buffer
   etag: string
   headers: Record<string, string>
+  /** The body compressed, by content coding (`br`, `gzip`), each made the first time a client asks for it. */
+  encoded: Partial<Record<string, Buffer>>
 }
 
 export interface ResponseCacheStats {
@@ -36,7 +38,26 @@ export type Lookup =
 
 export interface ResponseCache {
   lookup(key: string): Promise<Lookup>
+  /**
+   * The response's body in a content coding: made by `encode` the first time and kept with the response (counted
+   * against the cache's bound), so a hit is compressed once, not on every request.
+   */
+  encoded(key: string, response: CachedResponse, coding: string, encode: (body: Buffer) => Buffer): Buffer
   stats(): ResponseCacheStats
+}
+
+function responseSize (response: CachedResponse): number {
+  let bytes = response.body.length + response.etag.length + 200
+  for (const body of Object.values(response.encoded)) bytes += body?.length ?? 0
+  return bytes
+}
+
+function encodedBody (response: CachedResponse, coding: string, encode: (body: Buffer) => Buffer): { body: Buffer, made: boolean } {
+  const known = response.encoded[coding]
+  if (known !== undefined) return { body: known, made: false }
+  const body = encode(response.body)
+  response.encoded[coding] = body
+  return { body, made: true }
 }
 
 /**
@@ -54,6 +75,7 @@ export function createResponseCache (changes: DataChanges, options: { maxBytes: 
         counts.bypasses++
         return { kind: 'bypass' }
       },
+      encoded: (_key, response, coding, encode) => encodedBody(response, coding, encode).body,
       stats: () => ({ ...counts, entries: 0, bytes: 0 })
     }
   }
@@ -64,7 +86,7 @@ export function createResponseCache (changes: DataChanges, options: { maxBytes: 
     maxEntrySize: options.maxBytes,
     // A bound on staleness should a change ever go unheard.
     ttl: options.ttlMs ?? 10 * 60_000,
-    sizeCalculation: (response) => Math.max(1, Buffer.byteLength(response.body) + response.etag.length + 200)
+    sizeCalculation: responseSize
   })
   const pending = new Map<string, Promise<CachedResponse | null>>()
   changes.on('change', () => {
@@ -122,6 +144,13 @@ export function createResponseCache (changes: DataChanges, options: { maxBytes: 
       }
       counts.misses++
       return { kind: 'miss', slot: open(key) }
+    },
+    encoded (key, response, coding, encode) {
+      const { body, made } = encodedBody(response, coding, encode)
+      // Stored again (as a new object: the cache recounts the size of a new value only), with the time it had left,
+      // so that it expires when it would have.
+      if (made && entries.peek(key)?.encoded === response.encoded) entries.set(key, { ...response }, { ttl: entries.getRemainingTTL(key) })
+      return body
     },
     stats: () => ({ ...counts, entries: entries.size, bytes: entries.calculatedSize })
   }

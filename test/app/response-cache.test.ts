@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { createApiKey } from '../../src/db/api-keys.ts'
@@ -98,6 +99,48 @@ t.test('another instance\'s write reaches this instance\'s response cache', { sk
   t.equal(read.headers['x-cache'], 'miss')
   t.equal(read.json<{ focus: string }>().focus, 'Written elsewhere', 'the other instance once it hears the commit')
   t.equal(read.headers.etag, patched.headers.etag)
+})
+
+t.test('a hit is compressed as a miss would be, once per coding, not on every request', async (t) => {
+  const app = await shared
+  const url = '/v1/departments?hospital=cqhcwc&limit=15'
+  const plain = await app.inject(url)
+  t.equal(plain.headers['x-cache'], 'miss')
+  t.equal(plain.headers['content-encoding'], undefined)
+  const asked = async (headers: Record<string, string>) => app.inject({ url, headers })
+
+  const brotli = await asked({ 'accept-encoding': 'gzip, deflate, br' })
+  t.equal(brotli.headers['x-cache'], 'hit')
+  t.equal(brotli.headers['content-encoding'], 'br', 'br where the client takes it')
+  t.match(brotli.headers.vary, /accept-encoding/)
+  t.equal(brotli.headers.etag, plain.headers.etag, 'the ETag does not depend on the coding')
+  t.equal(Number(brotli.headers['content-length']), brotli.rawPayload.length)
+  t.equal(brotliDecompressSync(brotli.rawPayload).toString(), plain.body)
+  const bytes = app.responseCache.stats().bytes
+  const again = await asked({ 'accept-encoding': 'br' })
+  t.same(again.rawPayload, brotli.rawPayload, 'the same bytes again')
+  t.equal(app.responseCache.stats().bytes, bytes, 'made once and kept')
+
+  const gzip = await asked({ 'accept-encoding': 'br;q=0.5, gzip' })
+  t.equal(gzip.headers['content-encoding'], 'gzip', 'the client\'s preference counts')
+  t.equal(gunzipSync(gzip.rawPayload).toString(), plain.body)
+  t.ok(app.responseCache.stats().bytes > bytes, 'the gzip body is counted against the cache\'s bound')
+  t.equal((await asked({ 'accept-encoding': 'x-gzip' })).headers['content-encoding'], 'gzip', 'x-gzip is gzip')
+  for (const headers of [{ 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }, { 'accept-encoding': 'br', 'x-no-compression': '1' }]) {
+    const sent = await asked(headers)
+    t.equal(sent.headers['x-cache'], 'hit')
+    t.equal(sent.headers['content-encoding'], undefined, `as it is for ${JSON.stringify(headers)}`)
+    t.equal(sent.body, plain.body)
+  }
+  const revalidated = await asked({ 'accept-encoding': 'br', 'if-none-match': String(plain.headers.etag) })
+  t.equal(revalidated.statusCode, 304, 'a compressed hit revalidates too')
+  t.equal(revalidated.rawPayload.length, 0)
+
+  const small = '/v1/departments?hospital=cqhcwc&limit=1&fields=slug'
+  await app.inject(small)
+  const smallHit = await app.inject({ url: small, headers: { 'accept-encoding': 'br' } })
+  t.equal(smallHit.headers['x-cache'], 'hit')
+  t.equal(smallHit.headers['content-encoding'], undefined, 'a body under 1 KB is sent as it is, as on a miss')
 })
 
 t.test('20 concurrent misses for one URL compute it once', async (t) => {

@@ -11,7 +11,7 @@ function listeningChanges (): DataChanges {
 }
 
 function response (body: string): CachedResponse {
-  return { body, etag: `W/"${body}"`, headers: { 'content-type': 'application/json; charset=utf-8' } }
+  return { body: Buffer.from(body), etag: `W/"${body}"`, headers: { 'content-type': 'application/json; charset=utf-8' }, encoded: {} }
 }
 
 t.test('a filled miss is a hit for the next lookup; a change empties the cache', async (t) => {
@@ -20,7 +20,7 @@ t.test('a filled miss is a hit for the next lookup; a change empties the cache',
   const first = await cache.lookup('/v1/a')
   t.equal(first.kind, 'miss')
   if (first.kind === 'miss') first.slot.fill(response('{"a":1}'))
-  t.match(await cache.lookup('/v1/a'), { kind: 'hit', response: { body: '{"a":1}' } })
+  t.match(await cache.lookup('/v1/a'), { kind: 'hit', response: { body: Buffer.from('{"a":1}') } })
   t.match(cache.stats(), { hits: 1, misses: 1, entries: 1 })
 
   changes.changed('unit')
@@ -43,7 +43,7 @@ t.test('concurrent lookups of one key wait for the first; a failed first lets th
   const first = await cache.lookup('/v1/a')
   const waiting = Promise.all([cache.lookup('/v1/a'), cache.lookup('/v1/a')])
   if (first.kind === 'miss') first.slot.fill(response('shared'))
-  t.match(await waiting, [{ kind: 'hit', response: { body: 'shared' } }, { kind: 'hit', response: { body: 'shared' } }])
+  t.match(await waiting, [{ kind: 'hit', response: { body: Buffer.from('shared') } }, { kind: 'hit', response: { body: Buffer.from('shared') } }])
   t.match(cache.stats(), { misses: 1, hits: 2 })
 
   const second = await cache.lookup('/v1/b')
@@ -74,6 +74,34 @@ t.test('while changes are not heard, the cache steps aside', async (t) => {
   t.equal(during.kind, 'bypass')
   changes.setListening(true)
   t.equal((await cache.lookup('/v1/a')).kind, 'miss', 'what was cached before is gone')
+})
+
+t.test('an encoded body is made once, kept with its response and counted against the bound', async (t) => {
+  const changes = listeningChanges()
+  const cache = createResponseCache(changes, { maxBytes: 1024 * 1024, ttlMs: 60_000 })
+  const first = await cache.lookup('/v1/a')
+  if (first.kind === 'miss') first.slot.fill(response('x'.repeat(2000)))
+  const found = await cache.lookup('/v1/a')
+  if (found.kind !== 'hit') throw new Error('expected a hit')
+  const bytesBefore = cache.stats().bytes
+  let made = 0
+  const encode = (body: Buffer) => { made++; return Buffer.from(`encoded ${body.length}`) }
+  t.equal(cache.encoded('/v1/a', found.response, 'br', encode).toString(), 'encoded 2000')
+  t.equal(cache.encoded('/v1/a', found.response, 'br', encode).toString(), 'encoded 2000')
+  t.equal(made, 1, 'made once')
+  t.equal(cache.stats().bytes, bytesBefore + 'encoded 2000'.length, 'its bytes are counted')
+  const again = await cache.lookup('/v1/a')
+  t.match(again, { kind: 'hit' }, 'still cached')
+  if (again.kind === 'hit') t.equal(again.response.encoded.br?.toString(), 'encoded 2000', 'with the encoded body')
+  cache.encoded('/v1/a', found.response, 'gzip', encode)
+  t.equal(made, 2, 'each coding is made once')
+  t.equal(cache.stats().bytes, bytesBefore + 2 * 'encoded 2000'.length, 'from the response a lookup returned earlier too')
+
+  changes.changed('unit')
+  const off = createResponseCache(changes, { maxBytes: 0 })
+  const response_ = response('y'.repeat(2000))
+  off.encoded('/v1/b', response_, 'br', encode)
+  t.equal(made, 3, 'a cache that is off encodes for the request at hand')
 })
 
 t.test('bounded by the bytes of its bodies; 0 turns it off', async (t) => {

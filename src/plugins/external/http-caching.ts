@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { constants as zlib } from 'node:zlib'
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
+import acceptNegotiator from '@fastify/accept-negotiator'
 import compress from '@fastify/compress'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -76,7 +77,31 @@ function store (reply: FastifyReply, payload: string | Buffer, etag: string): Ca
     const value = reply.getHeader(name)
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value)
   }
-  return { body: payload, etag, headers }
+  return { body: Buffer.isBuffer(payload) ? payload : Buffer.from(payload), etag, headers, encoded: {} }
+}
+
+// Compression, as @fastify/compress does it for a response computed afresh: bodies of 1 KB or more, in br or gzip as
+// the client prefers (Accept-Encoding, with "*" and x-gzip taken as gzip), none when it sends X-No-Compression.
+// Brotli's default quality (11) costs more CPU than a JSON API should spend per response. Every body the response
+// cache holds is JSON or CSV, which compress well.
+const compressionThreshold = 1024
+const brotliOptions = { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } }
+const encoders: Record<string, (body: Buffer) => Buffer> = {
+  br: (body) => brotliCompressSync(body, brotliOptions),
+  gzip: (body) => gzipSync(body)
+}
+const codingNegotiator = new acceptNegotiator.Negotiator({ supportedValues: ['br', 'gzip'] })
+
+function contentCoding (request: FastifyRequest, body: Buffer): string | undefined {
+  const accepted = request.headers['accept-encoding']
+  if (accepted === undefined || body.length < compressionThreshold || request.headers['x-no-compression'] !== undefined) return undefined
+  const coding = codingNegotiator.negotiate(accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip'))
+  return coding === null ? undefined : coding
+}
+
+function withVary (vary: string | undefined, header: string): string {
+  if (vary === undefined || vary === '') return header
+  return vary.toLowerCase().split(',').some((name) => name.trim() === header) ? vary : `${vary}, ${header}`
 }
 
 export default fp(async (fastify) => {
@@ -87,6 +112,7 @@ export default fp(async (fastify) => {
   // The data-changes plugin (loaded with the app's plugins, after this one) says when the data changed.
   fastify.decorate('responseCache', {
     lookup: async (key: string) => cache === undefined ? { kind: 'bypass' as const } : cache.lookup(key),
+    encoded: (key, response, coding, encode) => cache === undefined ? encode(response.body) : cache.encoded(key, response, coding, encode),
     stats: () => cache?.stats() ?? { hits: 0, misses: 0, bypasses: 0, entries: 0, bytes: 0 }
   })
   fastify.addHook('onReady', async () => {
@@ -101,7 +127,12 @@ export default fp(async (fastify) => {
     if (found.kind !== 'hit') return
     const { response } = found
     reply.headers(response.headers).header('etag', response.etag).header('x-cache', 'hit')
-    return reply.send(response.body)
+    const coding = contentCoding(request, response.body)
+    if (coding === undefined) return reply.send(response.body)
+    // Sent encoded, so compression (below) lets it pass as it is.
+    const body = fastify.responseCache.encoded(cacheKey(request), response, coding, encoders[coding]!)
+    reply.header('content-encoding', coding).header('vary', withVary(response.headers.vary, 'accept-encoding'))
+    return reply.send(body)
   })
 
   fastify.addHook('onSend', async (request, reply, payload) => {
@@ -137,10 +168,5 @@ export default fp(async (fastify) => {
     request.responseSlot = null
   })
 
-  await fastify.register(compress, {
-    threshold: 1024,
-    encodings: ['br', 'gzip'],
-    // Brotli's default quality (11) costs more CPU than a JSON API should spend per response.
-    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } }
-  })
+  await fastify.register(compress, { threshold: compressionThreshold, encodings: ['br', 'gzip'], brotliOptions })
 }, { name: 'http-caching' })
