@@ -135,6 +135,8 @@ t.test('a hit is compressed as a miss would be, once per coding, not on every re
   const revalidated = await asked({ 'accept-encoding': 'br', 'if-none-match': String(plain.headers.etag) })
   t.equal(revalidated.statusCode, 304, 'a compressed hit revalidates too')
   t.equal(revalidated.rawPayload.length, 0)
+  t.equal(revalidated.headers['content-encoding'], undefined, 'a 304 has no body and so no content coding')
+  t.match(revalidated.headers.vary, /accept-encoding/)
 
   const small = '/v1/departments?hospital=cqhcwc&limit=1&fields=slug'
   await app.inject(small)

@@ -154,7 +154,9 @@ export default fp(async (fastify) => {
     const ifNoneMatch = request.headers['if-none-match']
     const fresh = ifNoneMatch === undefined ? notModifiedSince(request, reply) : ifNoneMatchMatches(ifNoneMatch, etag)
     if (!fresh) return payload
-    reply.code(304)
+    // A 304 has no body, so no content coding either: a cache that merges the 304's headers into the response it
+    // kept must not mark that response as compressed.
+    reply.code(304).removeHeader('content-encoding')
     return ''
   })
 
