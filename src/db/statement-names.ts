@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto'
  * parse and bind alone, ten times what executing it took). Prisma binds every value as a parameter, so the texts
  * are the API's query shapes, not its requests; still, each name is a statement kept on every pooled connection, so
  * at most `max` texts are named (the first ones seen twice: a shape used once is not worth a slot) and the rest run
- * unnamed as before (the empty name is PostgreSQL's unnamed statement). The name is a digest of the text: the same on every connection and every instance.
+ * unnamed as before (the empty name is PostgreSQL's unnamed statement). The name is a digest of the text: the same on
+ * every connection and every instance.
  */
 export function statementNames (options: { max: number }): (query: { sql: string }) => string {
   const named = new Map<string, string>()
