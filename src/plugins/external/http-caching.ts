@@ -122,7 +122,8 @@ export default fp(async (fastify) => {
   fastify.decorateRequest('responseSlot', null)
   fastify.addHook('preValidation', async (request, reply) => {
     if (!cacheable(request)) return
-    const found = await fastify.responseCache.lookup(cacheKey(request))
+    const key = cacheKey(request)
+    const found = await fastify.responseCache.lookup(key)
     if (found.kind === 'miss') request.responseSlot = found.slot
     if (found.kind !== 'hit') return
     const { response } = found
@@ -130,7 +131,7 @@ export default fp(async (fastify) => {
     const coding = contentCoding(request, response.body)
     if (coding === undefined) return reply.send(response.body)
     // Sent encoded, so compression (below) lets it pass as it is.
-    const body = fastify.responseCache.encoded(cacheKey(request), response, coding, encoders[coding]!)
+    const body = fastify.responseCache.encoded(key, response, coding, encoders[coding]!)
     reply.header('content-encoding', coding).header('vary', withVary(response.headers.vary, 'accept-encoding'))
     return reply.send(body)
   })
