@@ -6,11 +6,12 @@ import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { pino, type DestinationStream } from 'pino'
+import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { isDatabaseUnavailable } from './lib/database-errors.ts'
 import { fhirMediaType, isFhirUrl, operationOutcome } from './lib/fhir/outcome.ts'
 import { deferredCompilers } from './lib/lazy-compilers.ts'
+import { BatchedLogDestination } from './lib/log-destination.ts'
 import { ProblemError, problemTypes } from './lib/problem.ts'
 import { RequestLogController } from './lib/request-log.ts'
 import type { ProblemBody } from './schemas/common.ts'
@@ -47,12 +48,12 @@ export function trustProxyOption (value: string): boolean | string[] {
 let stdoutDestination: DestinationStream | undefined
 
 /**
- * Standard output, written asynchronously: a request's log line is handed to the operating system after the
- * response, and lines that pile up meanwhile go out in one write, instead of a blocking write per line on the event
- * loop. pino flushes what is left when the process exits (not after kill -9).
+ * Standard output: a request's log line is written after the response, with the other lines of the same turn of the
+ * event loop in one write, instead of a write per line (see lib/log-destination.ts). What is left is written when the
+ * process exits (not after kill -9).
  */
 function stdoutLog (): DestinationStream {
-  stdoutDestination ??= pino.destination({ dest: 1, sync: false })
+  stdoutDestination ??= new BatchedLogDestination(1)
   return stdoutDestination
 }
 
