@@ -19,8 +19,8 @@ COPY seed ./seed
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
-# Two malloc arenas instead of one per thread, and (in CMD) a bounded V8 heap: see serverNodeArguments in
-# bench/app-setup.ts, which package.json's start script and this file share.
+# Two malloc arenas instead of one per thread, and (in CMD) a bounded V8 heap without allocation-site pretenuring:
+# see serverNodeArguments in bench/app-setup.ts, which package.json's start script and this file share.
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
     HOST=0.0.0.0 \
@@ -39,4 +39,4 @@ EXPOSE 3000
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=192", "dist/src/server.js"]
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "dist/src/server.js"]
