@@ -5,6 +5,9 @@ import { buildTestApp } from '../helper.ts'
 // and the narrower one Swagger UI needs under /docs, which DOCS_ENABLED can turn off.
 
 const partner = 'https://partner.example'
+/** Headers that only a document (an HTML page) acts on: Swagger UI's pages carry them, JSON and CSV answers do not. */
+const documentOnlyHeaders = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control',
+  'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']
 const app = await buildTestApp(t, { CORS_ORIGINS: partner, PUBLIC_URL: 'https://api.hospital.example' })
 
 /** A Content-Security-Policy header as a map from directive to its sources. */
@@ -35,6 +38,9 @@ t.test('API responses, errors included, carry strict security headers and stay r
     t.equal(response.headers['referrer-policy'], 'no-referrer', `${name}: no referrer`)
     t.equal(response.headers['cross-origin-resource-policy'], 'cross-origin', `${name}: loadable from partner origins`)
     t.equal(response.headers['x-powered-by'], undefined, `${name}: no framework banner`)
+    for (const header of documentOnlyHeaders) {
+      t.equal(response.headers[header], undefined, `${name}: no ${header}, which only an HTML page acts on`)
+    }
   }
   t.equal(responses.success.headers['access-control-allow-origin'], partner, 'CORS still answers the allowed origin')
 })
@@ -53,6 +59,16 @@ t.test('Swagger UI loads under a policy that allows its own scripts, styles and 
   t.same(policy['object-src'], ["'none'"])
   t.same(policy['default-src'], ["'self'"])
   t.equal(page.headers['x-content-type-options'], 'nosniff')
+  t.equal(page.headers['referrer-policy'], 'no-referrer')
+  t.equal(page.headers['strict-transport-security'], 'max-age=31536000')
+  t.same(Object.fromEntries(documentOnlyHeaders.map((header) => [header, page.headers[header]])), {
+    'cross-origin-opener-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0'
+  }, 'a document also gets the headers only documents act on')
 
   // What the page loads must be what the policy allows: same-origin files, and no inline script.
   const scripts = [...page.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)]

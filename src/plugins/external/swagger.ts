@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { keyRequirement, securitySchemes } from '../../lib/api-keys.ts'
 import { problemTypes } from '../../lib/problem.ts'
+import { documentHelmetOptions, securityHeaders } from './helmet.ts'
 
 const problemList = Object.values(problemTypes)
   .map((problem) => `- \`${problem.type}\` (${problem.status}): ${problem.title}`)
@@ -110,6 +111,12 @@ export default fp(async (fastify) => {
   await fastify.register(async (docs) => {
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, scope: 'public' }
+    })
+    // Its pages are HTML documents: they also get the headers only a document acts on (see helmet.ts).
+    const { set: documentHeaders } = securityHeaders(documentHelmetOptions)
+    docs.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(documentHeaders)
+      done()
     })
     await docs.register(swaggerUi, {
       routePrefix: '/docs',
