@@ -76,6 +76,15 @@ t.test('no CORS headers at all when no origin is configured', async (t) => {
   const response = await closed.inject({ url: '/v1/departments', headers: { origin: 'https://partner.example' } })
   t.equal(response.statusCode, 200)
   t.equal(response.headers['access-control-allow-origin'], undefined)
+  t.equal(response.headers.vary, undefined, 'nothing varies by Origin')
+  const preflight = await closed.inject({
+    method: 'OPTIONS', url: '/v1/departments',
+    headers: { origin: 'https://partner.example', 'access-control-request-method': 'GET' }
+  })
+  t.equal(preflight.statusCode, 404, 'a preflight finds no route')
+  t.match(preflight.headers['content-type'], /^application\/problem\+json/)
+  t.equal(preflight.headers['access-control-allow-origin'], undefined)
+  t.equal(preflight.headers['access-control-allow-methods'], undefined)
 })
 
 t.test('a wrong method on a known path is 405 with Allow; on an unknown path 404', async (t) => {
