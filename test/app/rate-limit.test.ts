@@ -55,9 +55,23 @@ t.test('failed key guesses count against the address', async (t) => {
 })
 
 t.test('limits of 0 mean none', async (t) => {
-  const app = await buildTestApp(t, { RATE_LIMIT_PER_IP: '0' })
+  const app = await buildTestApp(t, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0' })
   for (let index = 0; index < 5; index++) t.equal((await app.inject('/v1/hospitals')).statusCode, 200)
   t.equal((await app.inject('/v1/hospitals')).headers['ratelimit-limit'], undefined)
+
+  // One limit of 0 leaves the other in force.
+  const keysOnly = await buildTestApp(t, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '2' })
+  for (let index = 0; index < 4; index++) {
+    const anonymous = await keysOnly.inject('/v1/hospitals')
+    t.equal(anonymous.statusCode, 200, 'anonymous requests are not counted')
+    t.equal(anonymous.headers['ratelimit-limit'], undefined)
+  }
+  const key = await createApiKey(keysOnly.prisma, { name: 'dashboard', scopes: ['read'] })
+  const headers = { authorization: `Bearer ${key.key}` }
+  const first = await keysOnly.inject({ url: '/v1/hospitals', headers })
+  t.equal(first.headers['ratelimit-limit'], '2', 'a key is')
+  await keysOnly.inject({ url: '/v1/hospitals', headers })
+  t.equal((await keysOnly.inject({ url: '/v1/hospitals', headers })).statusCode, 429)
 })
 
 t.test('with Redis, instances count together', async (t) => {

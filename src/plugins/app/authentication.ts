@@ -75,6 +75,8 @@ export default fp(async (fastify) => {
   // Every route that can refuse a caller documents the 401 (and 403) it may answer.
   fastify.addHook('onRoute', (route) => {
     const scope = requiredScope(route)
+    // Resolved once here, so that each request reads it instead of working it out from the route's methods.
+    route.config = { ...route.config, scope }
     if (scope === 'public' || route.schema === undefined || route.schema.hide === true) return
     const responses = (route.schema.response ??= {}) as Record<string, unknown>
     responses[401] ??= errorResponse(route.url, 'The API key is missing (where one is needed), malformed, unknown or revoked')
@@ -108,16 +110,19 @@ export default fp(async (fastify) => {
   // Routes registered before this plugin (the docs) were given no apiKey decorator: undefined there means anonymous.
   const keyOf = (request: FastifyRequest): ApiKeyInfo | null => request.apiKey ?? null
   const limitOf = (request: FastifyRequest): number => (keyOf(request) === null ? config.RATE_LIMIT_PER_IP : config.RATE_LIMIT_PER_KEY)
-  fastify.addHook('onRequest', fastify.rateLimit({
-    timeWindow: 60_000,
-    keyGenerator: (request) => {
-      const key = keyOf(request)
-      return key === null ? `ip:${request.ip}` : `key:${key.id}`
-    },
-    max: (request) => limitOf(request),
-    // Probes, docs and unknown paths are not counted; a limit of 0 means none.
-    allowList: (request) => request.is404 || requiredScope(request.routeOptions) === 'public' || limitOf(request) === 0
-  }))
+  // With both limits at 0 nothing is counted, so the step is left out.
+  if (config.RATE_LIMIT_PER_IP > 0 || config.RATE_LIMIT_PER_KEY > 0) {
+    fastify.addHook('onRequest', fastify.rateLimit({
+      timeWindow: 60_000,
+      keyGenerator: (request) => {
+        const key = keyOf(request)
+        return key === null ? `ip:${request.ip}` : `key:${key.id}`
+      },
+      max: (request) => limitOf(request),
+      // Probes, docs and unknown paths are not counted; a limit of 0 means none.
+      allowList: (request) => request.is404 || requiredScope(request.routeOptions) === 'public' || limitOf(request) === 0
+    }))
+  }
 
   fastify.addHook('onRequest', async (request) => {
     if (request.is404) return
