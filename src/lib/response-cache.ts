@@ -37,7 +37,11 @@ export type Lookup =
   | { kind: 'bypass' }
 
 export interface ResponseCache {
-  lookup(key: string): Promise<Lookup>
+  /**
+   * What the cache holds for a key: a hit, a miss (whose slot the caller then fills) or a bypass, at once; a promise
+   * only when another request is computing the same response, settled when that computation ends.
+   */
+  lookup(key: string): Lookup | Promise<Lookup>
   /**
    * The response's body in a content coding: made by `encode` the first time and kept with the response (counted
    * against the cache's bound), so a hit is compressed once, not on every request.
@@ -45,6 +49,8 @@ export interface ResponseCache {
   encoded(key: string, response: CachedResponse, coding: string, encode: (body: Buffer) => Buffer): Buffer
   stats(): ResponseCacheStats
 }
+
+const bypass: Lookup = { kind: 'bypass' }
 
 function responseSize (response: CachedResponse): number {
   let bytes = response.body.length + response.etag.length + 200
@@ -71,9 +77,9 @@ export function createResponseCache (changes: DataChanges, options: { maxBytes: 
   const counts = { hits: 0, misses: 0, bypasses: 0 }
   if (options.maxBytes === 0) {
     return {
-      lookup: async () => {
+      lookup: () => {
         counts.bypasses++
-        return { kind: 'bypass' }
+        return bypass
       },
       encoded: (_key, response, coding, encode) => encodedBody(response, coding, encode).body,
       stats: () => ({ ...counts, entries: 0, bytes: 0 })
@@ -121,10 +127,10 @@ export function createResponseCache (changes: DataChanges, options: { maxBytes: 
   }
 
   return {
-    async lookup (key) {
+    lookup (key) {
       if (!changes.listening) {
         counts.bypasses++
-        return { kind: 'bypass' }
+        return bypass
       }
       const cached = entries.get(key)
       if (cached !== undefined) {
@@ -133,14 +139,15 @@ export function createResponseCache (changes: DataChanges, options: { maxBytes: 
       }
       const running = pending.get(key)
       if (running !== undefined) {
-        const response = await running
-        if (response !== null) {
-          counts.hits++
-          return { kind: 'hit', response }
-        }
-        // The first request failed or its result was outdated: compute without the cache.
-        counts.bypasses++
-        return { kind: 'bypass' }
+        return running.then((response): Lookup => {
+          if (response !== null) {
+            counts.hits++
+            return { kind: 'hit', response }
+          }
+          // The first request failed or its result was outdated: compute without the cache.
+          counts.bypasses++
+          return bypass
+        })
       }
       counts.misses++
       return { kind: 'miss', slot: open(key) }

@@ -28,6 +28,24 @@ t.test('a filled miss is a hit for the next lookup; a change empties the cache',
   t.equal(cache.stats().entries, 0)
 })
 
+t.test('hits, misses and bypasses answer at once; only a lookup that must wait for another request is a promise', async (t) => {
+  const changes = listeningChanges()
+  const cache = createResponseCache(changes, { maxBytes: 1024 * 1024 })
+  const first = cache.lookup('/v1/a')
+  t.notOk(first instanceof Promise, 'a miss')
+  const waiter = cache.lookup('/v1/a')
+  t.ok(waiter instanceof Promise, 'a lookup while the miss is computed')
+  if (!(first instanceof Promise) && first.kind === 'miss') first.slot.fill(response('{"a":1}'))
+  t.match(await waiter, { kind: 'hit' })
+  const hit = cache.lookup('/v1/a')
+  t.notOk(hit instanceof Promise, 'a hit')
+  t.match(hit, { kind: 'hit', response: { body: Buffer.from('{"a":1}') } })
+  changes.setListening(false)
+  const bypass = cache.lookup('/v1/a')
+  t.notOk(bypass instanceof Promise, 'a bypass')
+  t.match(bypass, { kind: 'bypass' })
+})
+
 t.test('a response computed across a change is not stored', async (t) => {
   const changes = listeningChanges()
   const cache = createResponseCache(changes, { maxBytes: 1024 * 1024 })

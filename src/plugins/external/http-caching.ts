@@ -5,7 +5,7 @@ import compress from '@fastify/compress'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isFhirUrl } from '../../lib/fhir/outcome.ts'
-import { createResponseCache, type CachedResponse, type ResponseCache, type ResponseSlot } from '../../lib/response-cache.ts'
+import { createResponseCache, type CachedResponse, type Lookup, type ResponseCache, type ResponseSlot } from '../../lib/response-cache.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,7 +111,7 @@ export default fp(async (fastify) => {
 
   // The data-changes plugin (loaded with the app's plugins, after this one) says when the data changed.
   fastify.decorate('responseCache', {
-    lookup: async (key: string) => cache === undefined ? { kind: 'bypass' as const } : cache.lookup(key),
+    lookup: (key: string) => cache === undefined ? { kind: 'bypass' as const } : cache.lookup(key),
     encoded: (key, response, coding, encode) => cache === undefined ? encode(response.body) : cache.encoded(key, response, coding, encode),
     stats: () => cache?.stats() ?? { hits: 0, misses: 0, bypasses: 0, entries: 0, bytes: 0 }
   })
@@ -119,31 +119,44 @@ export default fp(async (fastify) => {
     cache = createResponseCache(fastify.dataChanges, { maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024 })
   })
 
-  fastify.decorateRequest('responseSlot', null)
-  fastify.addHook('preValidation', async (request, reply) => {
-    if (!cacheable(request)) return
-    const key = cacheKey(request)
-    const found = await fastify.responseCache.lookup(key)
-    if (found.kind === 'miss') request.responseSlot = found.slot
-    if (found.kind !== 'hit') return
-    const { response } = found
+  /** Sends a cached response, compressed if the client asks for it. */
+  function sendHit (request: FastifyRequest, reply: FastifyReply, key: string, response: CachedResponse): void {
     reply.headers(response.headers).header('etag', response.etag).header('x-cache', 'hit')
     const coding = contentCoding(request, response.body)
-    if (coding === undefined) return reply.send(response.body)
+    if (coding === undefined) {
+      reply.send(response.body)
+      return
+    }
     // Sent encoded, so compression (below) lets it pass as it is.
     const body = fastify.responseCache.encoded(key, response, coding, encoders[coding]!)
     reply.header('content-encoding', coding).header('vary', withVary(response.headers.vary, 'accept-encoding'))
-    return reply.send(body)
+    reply.send(body)
+  }
+
+  // The hooks of this plugin take callbacks rather than returning promises: they run on every request, cached hits
+  // included, and most of the time have nothing to wait for.
+  fastify.decorateRequest('responseSlot', null)
+  fastify.addHook('preValidation', (request, reply, done) => {
+    if (!cacheable(request)) return done()
+    const key = cacheKey(request)
+    const answer = (found: Lookup): void => {
+      if (found.kind === 'hit') return sendHit(request, reply, key, found.response)
+      if (found.kind === 'miss') request.responseSlot = found.slot
+      done()
+    }
+    const found = fastify.responseCache.lookup(key)
+    if (found instanceof Promise) found.then(answer, done)
+    else answer(found)
   })
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode >= 400) {
       reply.header('cache-control', 'no-store')
-      return payload
+      return done(null, payload)
     }
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return done(null, payload)
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', cacheControl)
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload)
 
     const etag = String(reply.getHeader('etag') ?? weakEtag(payload))
     reply.header('etag', etag)
@@ -154,21 +167,25 @@ export default fp(async (fastify) => {
     }
     const ifNoneMatch = request.headers['if-none-match']
     const fresh = ifNoneMatch === undefined ? notModifiedSince(request, reply) : ifNoneMatchMatches(ifNoneMatch, etag)
-    if (!fresh) return payload
+    if (!fresh) return done(null, payload)
     // A 304 has no body, so no content coding either: a cache that merges the 304's headers into the response it
     // kept must not mark that response as compressed.
     reply.code(304).removeHeader('content-encoding')
-    return ''
+    done(null, '')
   })
 
   // Whatever else happened to it (an error, a redirect, a closed connection), a miss releases those waiting on it.
-  fastify.addHook('onResponse', async (request) => {
+  const release = (request: FastifyRequest): void => {
     request.responseSlot?.abandon()
     request.responseSlot = null
+  }
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    release(request)
+    done()
   })
-  fastify.addHook('onRequestAbort', async (request) => {
-    request.responseSlot?.abandon()
-    request.responseSlot = null
+  fastify.addHook('onRequestAbort', (request, done) => {
+    release(request)
+    done()
   })
 
   await fastify.register(compress, { threshold: compressionThreshold, encodings: ['br', 'gzip'], brotliOptions })
