@@ -181,8 +181,9 @@ declare module 'fastify' {
 export default async function serviceApp (fastify: FastifyInstance, opts: { config: Config }): Promise<void> {
   fastify.decorate('config', opts.config)
 
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id)
+    done(null, payload)
   })
 
   fastify.decorate('lifecycle', { draining: false })

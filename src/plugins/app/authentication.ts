@@ -87,24 +87,33 @@ export default fp(async (fastify) => {
     }
   })
 
-  fastify.addHook('onRequest', async (request) => {
-    if (request.is404 || requiredScope(request.routeOptions) === 'public') return
+  /** Looks the presented key up: the request's key if it is valid, else the refusal the authorize step sends. */
+  const identify = async (request: FastifyRequest, key: string): Promise<void> => {
+    const lookup = await lookUpApiKey(fastify.prisma, key)
+    if (lookup.status === 'valid') {
+      request.apiKey = lookup.key
+      return
+    }
+    const description = { malformed: 'not an API key', unknown: 'unknown API key', revoked: 'the API key is revoked' }[lookup.status]
+    request[refusalKey] = new ProblemError('unauthorized', `The request's API key is refused: ${description}.`, {
+      headers: { 'www-authenticate': challenge({ code: 'invalid_token', description }) }
+    })
+  }
+
+  // The two steps of this plugin take callbacks rather than returning promises: they run on every request, and only
+  // a request that presents a key has anything to wait for.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.is404 || requiredScope(request.routeOptions) === 'public') return done()
+    let key: string | undefined
     try {
-      const key = presentedKey(request)
-      if (key === undefined) return
-      const lookup = await lookUpApiKey(fastify.prisma, key)
-      if (lookup.status === 'valid') {
-        request.apiKey = lookup.key
-        return
-      }
-      const description = { malformed: 'not an API key', unknown: 'unknown API key', revoked: 'the API key is revoked' }[lookup.status]
-      throw new ProblemError('unauthorized', `The request's API key is refused: ${description}.`, {
-        headers: { 'www-authenticate': challenge({ code: 'invalid_token', description }) }
-      })
+      key = presentedKey(request)
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error
       request[refusalKey] = error
+      return done()
     }
+    if (key === undefined) return done()
+    identify(request, key).then(() => done(), done)
   })
 
   // Routes registered before this plugin (the docs) were given no apiKey decorator: undefined there means anonymous.
@@ -124,15 +133,15 @@ export default fp(async (fastify) => {
     }))
   }
 
-  fastify.addHook('onRequest', async (request) => {
-    if (request.is404) return
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.is404) return done()
     const scope = requiredScope(request.routeOptions)
-    if (scope === 'public') return
+    if (scope === 'public') return done()
     const refusal = request[refusalKey]
     if (refusal !== null) throw refusal
     const key = request.apiKey
     if (key === null) {
-      if (scope === 'read' && readsArePublic) return
+      if (scope === 'read' && readsArePublic) return done()
       throw new ProblemError('unauthorized', `This request needs an API key with the ${scope} scope: send it as "Authorization: Bearer <key>" or in X-API-Key.`, {
         headers: { 'www-authenticate': challenge() }
       })
@@ -142,5 +151,6 @@ export default fp(async (fastify) => {
         headers: { 'www-authenticate': challenge({ code: 'insufficient_scope', description: `needs the ${scope} scope`, scope }) }
       })
     }
+    done()
   })
 }, { name: 'authentication', dependencies: ['prisma', 'rate-limit'] })

@@ -17,7 +17,8 @@ export default fp(async (fastify) => {
   if (timeoutMs === 0) return
   fastify.decorateRequest('handlerTimer', null)
 
-  fastify.addHook('preValidation', async (request, reply) => {
+  // Callback hooks: they run on almost every request and have nothing to wait for.
+  fastify.addHook('preValidation', (request, reply, done) => {
     request.handlerTimer = setTimeout(() => {
       if (reply.sent) return
       request.log.warn({ handlerTimeoutMs: timeoutMs }, 'request timed out: answered 503')
@@ -25,12 +26,19 @@ export default fp(async (fastify) => {
         `The server did not complete the request within ${timeoutMs} ms; try again.`,
         { headers: { 'retry-after': '1' } }))
     }, timeoutMs)
+    done()
   })
 
-  const stop = async (request: { handlerTimer: NodeJS.Timeout | null }) => {
+  const stop = (request: { handlerTimer: NodeJS.Timeout | null }): void => {
     if (request.handlerTimer !== null) clearTimeout(request.handlerTimer)
     request.handlerTimer = null
   }
-  fastify.addHook('onResponse', stop)
-  fastify.addHook('onRequestAbort', stop)
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    stop(request)
+    done()
+  })
+  fastify.addHook('onRequestAbort', (request, done) => {
+    stop(request)
+    done()
+  })
 }, { name: 'handler-timeout', dependencies: ['http-caching'] })

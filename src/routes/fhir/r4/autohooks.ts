@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { fhirMediaType } from '../../../lib/fhir/outcome.ts'
-import { rejectUnacceptable } from '../../../lib/negotiation.ts'
+import { assertAcceptable } from '../../../lib/negotiation.ts'
 import { rejectNulCharacters } from '../../../lib/text-input.ts'
 
 /** What a FHIR client may ask for in Accept; the answer is always application/fhir+json. */
@@ -14,7 +14,7 @@ export default async function (fastify: FastifyInstance): Promise<void> {
   })
   fastify.addHook('onRequest', async (request: FastifyRequest) => {
     if ((request.query as Record<string, unknown>)._format !== undefined) return
-    await rejectUnacceptable(request)
+    assertAcceptable(request)
   })
   fastify.addHook('preValidation', rejectNulCharacters)
 }
