@@ -11,7 +11,7 @@ import { checkCeilingBody, departmentListPath, prepareScenario, scenarios } from
 // npm run bench [-- --mode pg|embedded|both --duration 10 --rounds 3 --connections 50 --quick]
 // Builds nothing itself (the npm script builds first), then per mode: starts the app on an empty database (first
 // start), creates a write key, starts it again (cold start), measures every scenario against the ceiling, and in
-// PostgreSQL mode the uncached department list against the naive route. Prints the tables, writes results.json.
+// PostgreSQL mode the uncached department list against the naive routes. Prints the tables, writes results.json.
 
 const tsxChild = (script: string, args: string[] = []) => ({ command: process.execPath, args: ['--import', 'tsx', script, ...args] })
 
@@ -83,8 +83,11 @@ async function benchCachedApp (env: NodeJS.ProcessEnv, writeKey: string, options
   }
 }
 
-/** PostgreSQL mode only: the app without its response cache against the naive Prisma route, same database. */
-async function benchUncachedList (env: NodeJS.ProcessEnv, options: BenchOptions) {
+/**
+ * PostgreSQL mode only: the app without its response cache against the naive Prisma route reading the same units with
+ * the same relations (the target), then against the naive read of the unit table alone (context), same database.
+ */
+async function benchUncachedList (env: NodeJS.ProcessEnv, options: BenchOptions): Promise<ScenarioResult[]> {
   const app = await startApp('app (uncached)', { ...env, RESPONSE_CACHE_MAX_MB: '0' }, options.appLog)
   let naive: ServerProcess | undefined
   try {
@@ -94,21 +97,29 @@ async function benchUncachedList (env: NodeJS.ProcessEnv, options: BenchOptions)
       env: { ...process.env, DATABASE_URL: env.DATABASE_URL },
       stdoutFile: '/dev/null'
     })
-    process.stderr.write('  uncached department list…\n')
-    const [appMeasurement, naiveMeasurement] = await comparePair(
-      target(app, 'app', { method: 'GET', path: departmentListPath }),
-      target(naive, 'naive', { method: 'GET', path: '/departments' }),
-      loadSettings(options))
-    return judgeScenario({
-      id: 'uncached-department-list',
-      name: 'uncached department list',
-      path: departmentListPath,
-      kind: 'uncached',
-      connections: options.connections,
-      referenceName: 'naive',
-      app: appMeasurement,
-      reference: naiveMeasurement
-    })
+    const references = [
+      { id: 'uncached-department-list', name: 'uncached department list', kind: 'uncached', label: 'naive', path: '/departments?hospital=cqhcwc' },
+      { id: 'uncached-department-list-table-only', name: 'uncached list vs unit table only', kind: 'uncached-context', label: 'naive (table only)', path: '/units' }
+    ] as const
+    const results: ScenarioResult[] = []
+    for (const reference of references) {
+      process.stderr.write(`  ${reference.name}…\n`)
+      const [appMeasurement, naiveMeasurement] = await comparePair(
+        target(app, 'app', { method: 'GET', path: departmentListPath }),
+        target(naive, reference.label, { method: 'GET', path: reference.path }),
+        loadSettings(options))
+      results.push(judgeScenario({
+        id: reference.id,
+        name: reference.name,
+        path: departmentListPath,
+        kind: reference.kind,
+        connections: options.connections,
+        referenceName: 'naive',
+        app: appMeasurement,
+        reference: naiveMeasurement
+      }))
+    }
+    return results
   } finally {
     await stopQuietly(app, naive)
   }
@@ -137,8 +148,8 @@ async function benchMode (mode: Mode, options: BenchOptions, workspace: Workspac
   let peakRssBytes = cached.peakRssBytes
   if (mode === 'pg') {
     const uncached = await benchUncachedList(env, options)
-    scenarioResults.push(uncached)
-    peakRssBytes = Math.max(peakRssBytes, uncached.app.peakRssBytes)
+    scenarioResults.push(...uncached)
+    peakRssBytes = Math.max(peakRssBytes, ...uncached.map((result) => result.app.peakRssBytes))
   }
 
   const result = { mode, label, firstStartMs, firstStartPeakRssBytes, coldStartMs: cached.coldStartMs, peakRssBytes, scenarios: scenarioResults }
