@@ -6,7 +6,7 @@ import { comparePair, type LoadSettings, type LoadTarget } from './load.ts'
 import { parseOptions, type BenchOptions, type Mode } from './options.ts'
 import { peakRss, startServer, stopAllServers, type ServerProcess } from './processes.ts'
 import { judgeScenario, measurementProblems, processChecks, renderMode, type ModeResult, type ScenarioResult } from './report.ts'
-import { checkCeilingBody, departmentListPath, prepareScenario, scenarios } from './scenarios.ts'
+import { benchHospital, checkCeilingBody, departmentListPath, prepareScenario, scenarios } from './scenarios.ts'
 
 // npm run bench [-- --mode pg|embedded|both --duration 10 --rounds 3 --connections 50 --quick]
 // Builds nothing itself (the npm script builds first), then per mode: starts the app on an empty database (first
@@ -98,7 +98,7 @@ async function benchUncachedList (env: NodeJS.ProcessEnv, options: BenchOptions)
       stdoutFile: '/dev/null'
     })
     const references = [
-      { id: 'uncached-department-list', name: 'uncached department list', kind: 'uncached', label: 'naive', path: '/departments?hospital=cqhcwc' },
+      { id: 'uncached-department-list', name: 'uncached department list', kind: 'uncached', label: 'naive', path: `/departments?hospital=${benchHospital}` },
       { id: 'uncached-department-list-table-only', name: 'uncached list vs unit table only', kind: 'uncached-context', label: 'naive (table only)', path: '/units' }
     ] as const
     const results: ScenarioResult[] = []

@@ -15,7 +15,9 @@ export interface Scenario {
   path: string
 }
 
-export const departmentListPath = '/v1/departments?hospital=cqhcwc&limit=20'
+/** The seeded hospital whose units the list scenarios read. */
+export const benchHospital = 'cqhcwc'
+export const departmentListPath = `/v1/departments?hospital=${benchHospital}&limit=20`
 
 export const scenarios: Scenario[] = [
   { id: 'department-list', name: 'department list', kind: 'read', method: 'GET', path: departmentListPath },
