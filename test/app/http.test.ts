@@ -22,6 +22,26 @@ t.test('successful GETs carry a weak ETag and Cache-Control; If-None-Match answe
   t.not((await app.inject('/v1/departments?limit=1')).headers.etag, etag, 'another representation, another tag')
 })
 
+t.test('a 304 carries what the 200 says about caching and nothing about a body', async (t) => {
+  const url = '/v1/metrics?department=general-gynecology&metric=beds'
+  const full = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } })
+  t.equal(full.statusCode, 200)
+  t.ok(full.headers.vary, 'the 200 varies (on Accept)')
+  for (const headers of [{}, { 'accept-encoding': 'br, gzip' }]) {
+    const again = await app.inject({ url, headers: { ...headers, 'if-none-match': full.headers.etag as string } })
+    t.equal(again.statusCode, 304)
+    t.equal(again.rawPayload.length, 0)
+    for (const name of ['etag', 'vary', 'cache-control']) t.equal(again.headers[name], full.headers[name], `${name} as the 200 sent it`)
+    // RFC 9110 §8.6: a Content-Length on a 304 would have to be the 200's; 0 would tell a cache its body is empty.
+    for (const name of ['content-length', 'content-type', 'content-encoding']) t.equal(again.headers[name], undefined, `no ${name}`)
+  }
+  const lastModified = (await app.inject('/v1/departments/general-gynecology')).headers['last-modified'] as string
+  const since = await app.inject({ url: '/v1/departments/general-gynecology', headers: { 'if-modified-since': lastModified } })
+  t.equal(since.statusCode, 304)
+  t.equal(since.headers['last-modified'], lastModified)
+  t.equal(since.headers['content-length'], undefined)
+})
+
 t.test('detail routes send Last-Modified and honour If-Modified-Since', async (t) => {
   const first = await app.inject('/v1/departments/general-gynecology')
   const lastModified = first.headers['last-modified'] as string

@@ -168,10 +168,11 @@ export default fp(async (fastify) => {
     const ifNoneMatch = request.headers['if-none-match']
     const fresh = ifNoneMatch === undefined ? notModifiedSince(request, reply) : ifNoneMatchMatches(ifNoneMatch, etag)
     if (!fresh) return done(null, payload)
-    // A 304 has no body, so no content coding either: a cache that merges the 304's headers into the response it
-    // kept must not mark that response as compressed.
-    reply.code(304).removeHeader('content-encoding')
-    done(null, '')
+    // A 304 has no body, so neither a content coding, nor a Content-Type, nor a Content-Length: a cache merges the
+    // 304's headers into the response it kept, which must not come out marked as compressed or as empty (RFC 9110
+    // §8.6, §15.4.5). ETag, Vary, Cache-Control and Last-Modified stay, as the 200 would have sent them.
+    reply.code(304).removeHeader('content-encoding').removeHeader('content-type').removeHeader('content-length')
+    done(null, null)
   })
 
   // Whatever else happened to it (an error, a redirect, a closed connection), a miss releases those waiting on it.
