@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import { peakRss, resetPeakRss } from './processes.ts'
 
-// Drives a pair of servers with autocannon: a warm-up run each, then measured runs that alternate A/B, B/A, A/B...
-// so that a burst of noise from the (busy, 2-core) machine hits both sides alike, and reports the median of each
-// figure. autocannon sends no Accept-Encoding, so neither side compresses: the comparison is of the work per request.
+// Drives servers with autocannon: a warm-up run each, then measured runs that alternate A/B, B/A, A/B... (A/B/C,
+// C/B/A with three) so that a burst of noise from the (busy, 2-core) machine hits every side alike, and reports the
+// median of each figure. autocannon sends no Accept-Encoding, so no side compresses: the comparison is of the work
+// per request.
 
 export interface LoadRequest {
   method: 'GET' | 'PATCH'
@@ -124,20 +125,24 @@ function summarize (target: LoadTarget, runs: RunResult[], peakIsPerScenario: bo
   }
 }
 
+/**
+ * Measures servers under the same load: a warm-up run each, then rounds in which each runs once, in turn forwards
+ * and backwards (A B C, C B A, ...). Returns their measurements in the order given.
+ */
+export async function compareServers (targets: LoadTarget[], settings: LoadSettings): Promise<Measurement[]> {
+  const resets = targets.map((target) => resetPeakRss(target.pid))
+  for (const target of targets) await runOnce(target, settings.warmup, settings.connections)
+  const runs: RunResult[][] = targets.map(() => [])
+  for (let round = 0; round < settings.rounds; round++) {
+    const order = targets.map((_target, index) => index)
+    if (round % 2 === 1) order.reverse()
+    for (const index of order) runs[index]!.push(await runOnce(targets[index]!, settings.duration, settings.connections))
+  }
+  return targets.map((target, index) => summarize(target, runs[index]!, resets[index]!))
+}
+
 /** Measures A and B under the same load; returns their measurements in that order. */
 export async function comparePair (a: LoadTarget, b: LoadTarget, settings: LoadSettings): Promise<[Measurement, Measurement]> {
-  const resetA = resetPeakRss(a.pid)
-  const resetB = resetPeakRss(b.pid)
-  await runOnce(a, settings.warmup, settings.connections)
-  await runOnce(b, settings.warmup, settings.connections)
-  const runsA: RunResult[] = []
-  const runsB: RunResult[] = []
-  for (let round = 0; round < settings.rounds; round++) {
-    const order = round % 2 === 0 ? [a, b] : [b, a]
-    for (const target of order) {
-      const result = await runOnce(target, settings.duration, settings.connections)
-      ;(target === a ? runsA : runsB).push(result)
-    }
-  }
-  return [summarize(a, runsA, resetA), summarize(b, runsB, resetB)]
+  const [first, second] = await compareServers([a, b], settings)
+  return [first!, second!]
 }

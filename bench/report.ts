@@ -22,10 +22,22 @@ export interface ScenarioResult {
   ratio: number
   /** app p99 ÷ reference p99 */
   p99Ratio: number
+  /** Cached GETs: the app against the same answer served from memory by bare Fastify (context, no target). */
+  context?: ContextComparison
   target: string | null
   /** null where the scenario has no target (the write rate, the context figure). */
   pass: boolean | null
   failures: string[]
+}
+
+export interface ContextComparison {
+  name: string
+  reference: Measurement
+  /** app req/s ÷ this reference's req/s */
+  ratio: number
+  p99Ratio: number
+  /** Where the reference answered otherwise than the app (status, a header, the body): its figure then means nothing. */
+  differences: string[]
 }
 
 export interface Check {
@@ -57,21 +69,35 @@ const scenarioTargets: Record<ScenarioResult['kind'], { minRatio: number, maxP99
 }
 
 /** What makes a scenario's figures meaningless: errors, wrong statuses, silence, or a ceiling that answers otherwise. */
-export function measurementProblems (result: Pick<ScenarioResult, 'app' | 'reference' | 'referenceName' | 'bodyCheck'>): string[] {
+export function measurementProblems (result: Pick<ScenarioResult, 'app' | 'reference' | 'referenceName' | 'bodyCheck' | 'context'>): string[] {
   const problems: string[] = []
-  for (const [name, measurement] of [['app', result.app], [result.referenceName, result.reference]] as const) {
+  const measured: Array<[string, Measurement]> = [['app', result.app], [result.referenceName, result.reference]]
+  if (result.context !== undefined) measured.push([result.context.name, result.context.reference])
+  for (const [name, measurement] of measured) {
     if (measurement.unexpected > 0) problems.push(`${measurement.unexpected} unexpected ${name} responses`)
     if (measurement.requestsPerSecond === 0) problems.push(`no ${name} responses`)
   }
   if (result.bodyCheck === 'different') problems.push('ceiling body differs')
+  const differences = result.context?.differences ?? []
+  if (differences.length > 0) problems.push(`${result.context!.name} differs from the app's (${differences.join('; ')})`)
   return problems
 }
 
-export function judgeScenario (base: Omit<ScenarioResult, 'ratio' | 'p99Ratio' | 'target' | 'pass' | 'failures'>): ScenarioResult {
+function ratios (app: Measurement, reference: Measurement): { ratio: number, p99Ratio: number } {
   // A side that answered nothing within a run has no figures to compare: NaN, never Infinity passing a target.
-  const ratio = base.reference.requestsPerSecond > 0 ? base.app.requestsPerSecond / base.reference.requestsPerSecond : Number.NaN
+  const ratio = reference.requestsPerSecond > 0 ? app.requestsPerSecond / reference.requestsPerSecond : Number.NaN
   // autocannon's latencies are whole milliseconds: a sub-millisecond reference p99 reads 0.
-  const p99Ratio = base.reference.p99 > 0 ? base.app.p99 / base.reference.p99 : base.app.p99 === 0 ? 1 : Number.POSITIVE_INFINITY
+  const p99Ratio = reference.p99 > 0 ? app.p99 / reference.p99 : app.p99 === 0 ? 1 : Number.POSITIVE_INFINITY
+  return { ratio, p99Ratio }
+}
+
+/** The app against a reference given for context: its ratios, and whether the reference answered as the app did. */
+export function contextComparison (name: string, app: Measurement, reference: Measurement, differences: string[]): ContextComparison {
+  return { name, reference, ...ratios(app, reference), differences }
+}
+
+export function judgeScenario (base: Omit<ScenarioResult, 'ratio' | 'p99Ratio' | 'target' | 'pass' | 'failures'>): ScenarioResult {
+  const { ratio, p99Ratio } = ratios(base.app, base.reference)
   const failures = measurementProblems(base)
   const limits = scenarioTargets[base.kind]
   if (limits === null) return { ...base, ratio, p99Ratio, target: null, pass: failures.length === 0 ? null : false, failures }
@@ -114,10 +140,15 @@ function latency (ms: number): string {
   return ms.toFixed(ms < 10 ? 2 : 1)
 }
 
+function ratioCell (ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a'
+}
+
 export function renderMode (result: ModeResult): string {
-  const rows: string[][] = [['scenario', 'conn', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS', 'ratio', 'target', 'result']]
+  // One row per server; a reference's row carries the app's ratio to it, and the target where there is one.
+  const rows: string[][] = [['scenario', 'conn', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS', 'app ÷ it', 'target', 'result']]
   for (const scenario of result.scenarios) {
-    const line = (measurement: Measurement, first: boolean): string[] => [
+    const line = (measurement: Measurement, cells: [string, string, string], first = false): string[] => [
       first ? scenario.name : '',
       first ? String(scenario.connections) : '',
       measurement.server,
@@ -125,11 +156,11 @@ export function renderMode (result: ModeResult): string {
       latency(measurement.p50),
       latency(measurement.p99),
       `${Math.round(measurement.peakRssBytes / MB)} MB`,
-      first ? (Number.isFinite(scenario.ratio) ? `${scenario.ratio.toFixed(2)}×` : 'n/a') : '',
-      first ? scenario.target ?? '—' : '',
-      first ? verdict(scenario.pass, scenario.failures) : ''
+      ...cells
     ]
-    rows.push(line(scenario.app, true), line(scenario.reference, false))
+    rows.push(line(scenario.app, ['', '', ''], true))
+    rows.push(line(scenario.reference, [ratioCell(scenario.ratio), scenario.target ?? '—', verdict(scenario.pass, scenario.failures)]))
+    if (scenario.context !== undefined) rows.push(line(scenario.context.reference, [ratioCell(scenario.context.ratio), '—', 'context']))
   }
   const checks = formatTable([['check', 'measured', 'limit', 'result'],
     ...result.checks.map((check) => [check.name, check.measured, check.limit, verdict(check.pass)])], new Set([1]))

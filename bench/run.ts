@@ -2,16 +2,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { appEnvironment, createBenchDatabase, createWriteKey, dropBenchDatabase, startApp } from './app-setup.ts'
-import { comparePair, type LoadSettings, type LoadTarget } from './load.ts'
+import { comparePair, compareServers, type LoadSettings, type LoadTarget } from './load.ts'
 import { parseOptions, type BenchOptions, type Mode } from './options.ts'
 import { peakRss, startServer, stopAllServers, type ServerProcess } from './processes.ts'
-import { judgeScenario, measurementProblems, processChecks, renderMode, type ModeResult, type ScenarioResult } from './report.ts'
-import { benchHospital, checkCeilingBody, departmentListPath, prepareScenario, scenarios } from './scenarios.ts'
+import { contextComparison, judgeScenario, measurementProblems, processChecks, renderMode, type ModeResult, type ScenarioResult } from './report.ts'
+import { benchHospital, checkCeilingBody, departmentListPath, prepareScenario, sameAnswerDifferences, scenarios } from './scenarios.ts'
 
 // npm run bench [-- --mode pg|embedded|both --duration 10 --rounds 3 --connections 50 --quick]
 // Builds nothing itself (the npm script builds first), then per mode: starts the app on an empty database (first
-// start), creates a write key, starts it again (cold start), measures every scenario against the ceiling, and in
-// PostgreSQL mode the uncached department list against the naive routes. Prints the tables, writes results.json.
+// start), creates a write key, starts it again (cold start), measures every scenario against the ceiling (and each
+// GET, for context, against the same answer served from memory), and in PostgreSQL mode the uncached department list
+// against the naive routes. Prints the tables, writes results.json.
 
 const tsxChild = (script: string, args: string[] = []) => ({ command: process.execPath, args: ['--import', 'tsx', script, ...args] })
 
@@ -57,14 +58,16 @@ async function benchCachedApp (env: NodeJS.ProcessEnv, writeKey: string, options
     const results: ScenarioResult[] = []
     for (const item of prepared) {
       const bodyCheck = await checkCeilingBody(item, ceiling.origin)
+      const differences = await sameAnswerDifferences(item, app.origin, ceiling.origin)
       process.stderr.write(`  ${item.scenario.name}…\n`)
       const settings = loadSettings(options)
       settings.connections = Math.min(settings.connections, item.maxConnections ?? Infinity)
-      const [appMeasurement, ceilingMeasurement] = await comparePair(
-        target(app, 'app', item.app, item.app.expectedStatus),
-        target(ceiling, 'ceiling', item.ceilingRequest),
-        settings)
-      peakRssBytes = Math.max(peakRssBytes, appMeasurement.peakRssBytes)
+      const targets = [target(app, 'app', item.app, item.app.expectedStatus), target(ceiling, 'ceiling', item.ceilingRequest)]
+      if (item.sameAnswerRequest !== undefined) {
+        targets.push(target(ceiling, 'same answer', item.sameAnswerRequest, item.app.expectedStatus))
+      }
+      const [appMeasurement, ceilingMeasurement, sameAnswerMeasurement] = await compareServers(targets, settings)
+      peakRssBytes = Math.max(peakRssBytes, appMeasurement!.peakRssBytes)
       results.push(judgeScenario({
         id: item.scenario.id,
         name: item.scenario.name,
@@ -73,8 +76,11 @@ async function benchCachedApp (env: NodeJS.ProcessEnv, writeKey: string, options
         connections: settings.connections,
         referenceName: 'ceiling',
         bodyCheck,
-        app: appMeasurement,
-        reference: ceilingMeasurement
+        app: appMeasurement!,
+        reference: ceilingMeasurement!,
+        ...(sameAnswerMeasurement === undefined
+          ? {}
+          : { context: contextComparison('same answer', appMeasurement!, sameAnswerMeasurement, differences) })
       }))
     }
     return { coldStartMs, peakRssBytes, results }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import type { CeilingRoute } from './ceiling-server.ts'
 import type { LoadRequest } from './load.ts'
 
@@ -43,11 +44,46 @@ export interface PreparedScenario {
   app: LoadRequest & { expectedStatus: number }
   ceilingRoute: CeilingRoute
   ceilingRequest: LoadRequest
+  /** GETs: the same answer as the app's, served from memory by the ceiling server (context, no target). */
+  sameAnswerRequest?: LoadRequest
   /** Fewer connections than asked for, where more would only contend (one connection per unit for writes). */
   maxConnections?: number
 }
 
 let writeCounter = 0
+
+/** What answers one request and not another: left out of the headers the same-answer route replays, and compared. */
+const perRequestHeaders = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id'])
+
+export interface RawAnswer {
+  status: number
+  /** Lower-case names; the per-request ones left out. */
+  headers: Record<string, string>
+  body: Buffer
+}
+
+/**
+ * One request as autocannon sends it: no Accept, no Accept-Encoding, only the headers given (fetch would add its own,
+ * and the app would answer it compressed).
+ */
+export async function rawAnswer (origin: string, request: Pick<LoadRequest, 'path' | 'headers'>): Promise<RawAnswer> {
+  return await new Promise((resolve, reject) => {
+    const sent = httpRequest(`${origin}${request.path}`, { headers: request.headers ?? {} }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('error', reject)
+      response.on('end', () => {
+        const headers: Record<string, string> = {}
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (!perRequestHeaders.has(name) && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+        }
+        resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks) })
+      })
+    })
+    sent.on('error', reject)
+    sent.end()
+  })
+}
 
 /** A PATCH body that really changes the unit each time, so every write does the whole job (version, audit, events). */
 function writeBody (): string {
@@ -83,6 +119,13 @@ export async function prepareScenario (scenario: Scenario, appOrigin: string, wr
     json: /[/+]json\b/.test(contentType)
   }
 
+  const sameAnswerUrl = `/same-answer/${scenario.id}`
+  if (scenario.method === 'GET') {
+    // Asked twice: the second answer is a response-cache hit, as the measured requests are.
+    await rawAnswer(appOrigin, { path: scenario.path })
+    ceilingRoute.sameAnswer = { url: sameAnswerUrl, headers: (await rawAnswer(appOrigin, { path: scenario.path })).headers }
+  }
+
   if (scenario.kind === 'revalidation') {
     const etag = first.headers.get('etag')
     if (etag === null) throw new Error(`${scenario.path} sent no ETag to revalidate with`)
@@ -91,7 +134,8 @@ export async function prepareScenario (scenario: Scenario, appOrigin: string, wr
       scenario,
       app: { method: 'GET', path: scenario.path, headers: { 'if-none-match': etag }, expectedStatus: 304 },
       ceilingRoute,
-      ceilingRequest: { method: 'GET', path: ceilingUrl }
+      ceilingRequest: { method: 'GET', path: ceilingUrl },
+      sameAnswerRequest: { method: 'GET', path: sameAnswerUrl, headers: { 'if-none-match': etag } }
     }
   }
   if (scenario.kind === 'write') {
@@ -111,8 +155,25 @@ export async function prepareScenario (scenario: Scenario, appOrigin: string, wr
     scenario,
     app: { method: 'GET', path: scenario.path, expectedStatus: 200 },
     ceilingRoute,
-    ceilingRequest: { method: 'GET', path: ceilingUrl }
+    ceilingRequest: { method: 'GET', path: ceilingUrl },
+    sameAnswerRequest: { method: 'GET', path: sameAnswerUrl }
   }
+}
+
+/**
+ * Where the same-answer route answers otherwise than the app, asked alike: the status, a header, or the body (a
+ * response-cache header such as X-Cache included: the app's measured requests are hits). Empty when it is the same.
+ */
+export async function sameAnswerDifferences (prepared: PreparedScenario, appOrigin: string, ceilingOrigin: string): Promise<string[]> {
+  if (prepared.sameAnswerRequest === undefined) return []
+  const [app, same] = await Promise.all([rawAnswer(appOrigin, prepared.app), rawAnswer(ceilingOrigin, prepared.sameAnswerRequest)])
+  const differences: string[] = []
+  if (app.status !== same.status) differences.push(`status ${same.status}, not ${app.status}`)
+  for (const name of new Set([...Object.keys(app.headers), ...Object.keys(same.headers)])) {
+    if (app.headers[name] !== same.headers[name]) differences.push(`${name}: ${same.headers[name] ?? '(none)'}, not ${app.headers[name] ?? '(none)'}`)
+  }
+  if (!app.body.equals(same.body)) differences.push('body')
+  return differences
 }
 
 export type BodyCheck = 'identical' | 'same JSON' | 'different'
