@@ -52,14 +52,63 @@ function buildValidator (externalSchemas: unknown, options: unknown) {
   }
 }
 
+/** Keywords that describe a schema without changing what a serializer writes. */
+const annotations = new Set(['description', 'title', 'examples', 'example', '$comment'])
+
+/**
+ * What a response schema's serializer depends on: the schema without the annotations at its top (a route describes
+ * its answer there: "The unit as changed", "The unit with what was asked to embed"); below the top they are left, as
+ * a property may be named "description".
+ */
+export function serializerKey (schema: unknown): string {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return JSON.stringify(schema)
+  return JSON.stringify(Object.fromEntries(Object.entries(schema).filter(([keyword]) => !annotations.has(keyword))))
+}
+
+const counts = { serializersCompiled: 0 }
+
+/** How many response serializers have been compiled in this process (for tests of the sharing below). */
+export function compilerStats (): { serializersCompiled: number } {
+  return { ...counts }
+}
+
+// Routes that answer the same representation (a unit's detail, the PATCH and PUT that return it) share one serializer,
+// compiled by whichever is asked first: a representation with nullable references costs a few hundred milliseconds to
+// compile (fast-json-stringify compiles an Ajv validator for each union), in one stretch of the event loop, and a
+// client typically reads a record (for its ETag) before it writes it. Fastify builds a compiler per plugin context,
+// each with the shared schemas its routes may reference; two contexts share a serializer when those are the same.
+const serializers = new Map<string, Serialize>()
+/** The distinct sets of shared schemas and options, numbered: a set is some 70 KB of JSON, kept once. */
+const contexts = new Map<string, number>()
+
+function contextNumber (externalSchemas: unknown, options: unknown): number {
+  const fingerprint = JSON.stringify([externalSchemas, options])
+  let number = contexts.get(fingerprint)
+  if (number === undefined) {
+    number = contexts.size
+    contexts.set(fingerprint, number)
+  }
+  return number
+}
+
 function buildSerializer (externalSchemas: unknown, options: unknown) {
   let compile: ((route: RouteDefinition) => Serialize) | undefined
+  let context: number | undefined
+  const shared = (route: RouteDefinition): Serialize => {
+    context ??= contextNumber(externalSchemas, options)
+    const key = `${context}\n${serializerKey(route.schema)}`
+    let serialize = serializers.get(key)
+    if (serialize === undefined) {
+      compile ??= (eagerSerializers as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Serialize)(externalSchemas, options)
+      serialize = compile(route)
+      counts.serializersCompiled++
+      serializers.set(key, serialize)
+    }
+    return serialize
+  }
   return (route: RouteDefinition): Serialize => {
     let serialize: Serialize | undefined
-    return (data) => {
-      compile ??= (eagerSerializers as unknown as (schemas: unknown, options: unknown) => (route: RouteDefinition) => Serialize)(externalSchemas, options)
-      return (serialize ??= compile(route))(data)
-    }
+    return (data) => (serialize ??= shared(route))(data)
   }
 }
 

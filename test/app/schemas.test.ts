@@ -3,8 +3,9 @@ import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import t from 'tap'
 import serviceApp, { serverOptions } from '../../src/app.ts'
-import { eagerCompilers } from '../../src/lib/lazy-compilers.ts'
-import { testConfig } from '../helper.ts'
+import { createApiKey } from '../../src/db/api-keys.ts'
+import { compilerStats, eagerCompilers, serializerKey } from '../../src/lib/lazy-compilers.ts'
+import { buildTestApp, testConfig } from '../helper.ts'
 
 // The app compiles each schema the first time a request needs it (src/lib/lazy-compilers.ts). Here every schema of
 // every route is compiled at once, with the same compilers and options, so a schema that cannot compile fails the
@@ -43,4 +44,34 @@ t.test('every route\'s request and response schemas compile', async (t) => {
     }
   }
   t.ok(compiled > 500, `${compiled} schemas compiled`)
+})
+
+t.test('routes answering the same representation share one serializer, compiled on first use', async (t) => {
+  t.equal(serializerKey({ $ref: 'Department#', description: 'The unit as changed' }), serializerKey({ $ref: 'Department#' }))
+  t.not(serializerKey({ $ref: 'Department#' }), serializerKey({ $ref: 'Hospital#' }))
+  const withProperty = { type: 'object', properties: { description: { type: 'string' } } }
+  t.not(serializerKey(withProperty), serializerKey({ type: 'object', properties: {} }), 'a property named description is kept')
+
+  const app = await buildTestApp(t)
+  const writer = await createApiKey(app.prisma, { name: 'Ward office', scopes: ['write'] })
+  const start = compilerStats().serializersCompiled
+  const read = await app.inject('/v1/departments/general-gynecology')
+  t.equal(read.statusCode, 200)
+  const afterRead = compilerStats().serializersCompiled
+  t.equal(afterRead, start + 1, 'the detail compiled the unit\'s serializer')
+
+  const written = await app.inject({
+    method: 'PATCH',
+    url: '/v1/departments/general-gynecology',
+    headers: { authorization: `Bearer ${writer.key}`, 'if-match': read.headers.etag as string },
+    payload: { focus: 'Gynecological oncology', provenance: { note: 'Stated in the 2026 annual report' } }
+  })
+  t.equal(written.statusCode, 200)
+  t.equal(written.json().focus, 'Gynecological oncology', 'the PATCH answered through the shared serializer')
+  t.equal(compilerStats().serializersCompiled, afterRead, 'the PATCH compiled nothing new')
+  t.same(Object.keys(written.json()).sort(), Object.keys(read.json()).sort(), 'and the same fields as the detail')
+
+  const other = await app.inject('/v1/hospitals/cqhcwc')
+  t.equal(other.statusCode, 200)
+  t.equal(compilerStats().serializersCompiled, afterRead + 1, 'another representation compiles its own')
 })
