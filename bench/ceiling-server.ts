@@ -25,9 +25,6 @@ export interface CeilingRoute {
   sameAnswer?: { url: string, headers: Record<string, string> }
 }
 
-/** What answers one request and not another: left out of the headers the same-answer route replays. */
-export const perRequestHeaders = ['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id']
-
 const routesFile = process.argv[2]
 if (routesFile === undefined) throw new Error('usage: tsx bench/ceiling-server.ts <routes.json>')
 const routes = JSON.parse(readFileSync(routesFile, 'utf8')) as CeilingRoute[]
