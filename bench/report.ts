@@ -52,7 +52,10 @@ export interface ModeResult {
   label: string
   firstStartMs: number
   firstStartPeakRssBytes: number
+  /** The median of coldStartsMs. */
   coldStartMs: number
+  /** Each cold start to /ready, in the order they were made. */
+  coldStartsMs: number[]
   /** The app's peak RSS while benched: from its cold start through every scenario (uncached run included). */
   peakRssBytes: number
   scenarios: ScenarioResult[]
@@ -107,19 +110,23 @@ export function judgeScenario (base: Omit<ScenarioResult, 'ratio' | 'p99Ratio' |
   return { ...base, ratio, p99Ratio, target, pass: failures.length === 0, failures }
 }
 
-export function processChecks (mode: Mode, result: Pick<ModeResult, 'firstStartMs' | 'coldStartMs' | 'peakRssBytes'>): Check[] {
+export function processChecks (mode: Mode, result: Pick<ModeResult, 'firstStartMs' | 'coldStartMs' | 'coldStartsMs' | 'peakRssBytes'>): Check[] {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+  const starts = result.coldStartsMs
+  const coldStart = starts.length < 2
+    ? seconds(result.coldStartMs)
+    : `${seconds(result.coldStartMs)} (median of ${starts.length}: ${starts.map((ms) => (ms / 1000).toFixed(2)).join(', ')})`
   const megabytes = (bytes: number) => `${Math.round(bytes / MB)} MB`
   if (mode === 'pg') {
     return [
       { name: 'peak RSS under the bench', measured: megabytes(result.peakRssBytes), limit: '≤ 250 MB', pass: result.peakRssBytes <= 250 * MB },
-      { name: 'cold start to /ready', measured: seconds(result.coldStartMs), limit: '—', pass: null },
+      { name: 'cold start to /ready', measured: coldStart, limit: '—', pass: null },
       { name: 'first start (migrate + seed)', measured: seconds(result.firstStartMs), limit: '—', pass: null }
     ]
   }
   return [
     { name: 'peak RSS under the bench', measured: megabytes(result.peakRssBytes), limit: '≤ 350 MB', pass: result.peakRssBytes <= 350 * MB },
-    { name: 'cold start to /ready (seeded dir)', measured: seconds(result.coldStartMs), limit: '≤ 3 s', pass: result.coldStartMs <= 3000 },
+    { name: 'cold start to /ready (seeded dir)', measured: coldStart, limit: '≤ 3 s', pass: result.coldStartMs <= 3000 },
     { name: 'first start (migrate + seed)', measured: seconds(result.firstStartMs), limit: '≤ 10 s', pass: result.firstStartMs <= 10_000 }
   ]
 }
