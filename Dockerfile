@@ -1,14 +1,19 @@
 # syntax=docker/dockerfile:1
 
+# Node.js 26, the long-term-support line maintained until April 2029 (Node 20's support ended on 2026-04-30). Not 24:
+# its V8 takes about 600 MB to optimise one function of PGlite's WebAssembly, and the embedded server peaks near 800 MB
+# at start (README, Performance). .ci/run reads this version and runs the test suite on it as well.
+ARG NODE_VERSION=26.10.0
+
 # Production dependencies only, without install scripts (the Prisma client is generated in the build stage).
-FROM node:20-bookworm-slim AS deps
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # Full install (postinstall runs `prisma generate`), then compile TypeScript to dist/ and make the empty PGlite
 # cluster that a new embedded data directory starts from (dist/pglite-cluster.tar.gz).
-FROM node:20-bookworm-slim AS build
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
@@ -18,7 +23,7 @@ COPY src ./src
 COPY seed ./seed
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # Two malloc arenas instead of one per thread, and (in CMD) a bounded V8 heap without allocation-site pretenuring:
 # see serverNodeArguments in bench/app-setup.ts, which package.json's start script and this file share.
 ENV NODE_ENV=production \
