@@ -22,6 +22,11 @@ export const ConfigSchema = Type.Object({
     minLength: 1,
     description: 'Where the embedded database keeps its files; "memory://" keeps it in memory'
   }),
+  PGLITE_TEMPLATE: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Data-directory archive (PGlite dumpDataDir, .tar or .tar.gz) a new embedded database starts from, such as ' +
+      'a migrated and seeded one; unset means the empty cluster made by npm run build (or initdb without one)'
+  })),
   PGLITE_SHARED_BUFFERS_MB: Type.Integer({
     default: 16,
     minimum: 1,

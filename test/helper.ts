@@ -7,9 +7,12 @@ import { loadConfig, type Config } from '../src/config.ts'
 import { openDatabase, type Database } from '../src/db/database.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { seedDatabase } from '../src/db/seed.ts'
+import { pgliteTemplate, postgresTemplate, type TemplateKind } from './database-templates.ts'
 
 // Tests run against an in-memory PGlite by default. With TEST_DATABASE_URL set, each call gets a fresh PostgreSQL
 // database of its own (created here, dropped after the test), so files running in parallel never share state.
+// Either way a new database is a copy of a template made once (test/database-templates.ts): empty, or migrated and
+// seeded as a server leaves it at its first start.
 
 interface Teardown {
   after(fn: () => unknown): void
@@ -18,14 +21,16 @@ interface Teardown {
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL
 export const databaseKind = testDatabaseUrl === undefined ? 'pglite' : 'postgresql'
 
-/** Environment variables selecting a fresh, empty database for one test. */
-export async function freshDatabaseEnv (t: Teardown): Promise<Record<string, string>> {
-  if (testDatabaseUrl === undefined) return { PGLITE_DATA_DIR: 'memory://' }
+/** Environment variables selecting a fresh database for one test: empty (the default), or migrated and seeded. */
+export async function freshDatabaseEnv (t: Teardown, options: { seeded?: boolean } = {}): Promise<Record<string, string>> {
+  const kind: TemplateKind = options.seeded === true ? 'seeded' : 'empty'
+  if (testDatabaseUrl === undefined) return { PGLITE_DATA_DIR: 'memory://', PGLITE_TEMPLATE: await pgliteTemplate(kind) }
+  const template = kind === 'seeded' ? await postgresTemplate(testDatabaseUrl) : undefined
   const name = `hospital_test_${process.pid}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: testDatabaseUrl })
   await admin.connect()
   try {
-    await admin.query(`CREATE DATABASE "${name}"`)
+    await admin.query(`CREATE DATABASE "${name}"${template === undefined ? '' : ` TEMPLATE "${template}"`}`)
   } finally {
     await admin.end()
   }
@@ -50,7 +55,13 @@ export async function freshDatabaseEnv (t: Teardown): Promise<Record<string, str
  * its next request refused; test/app/overload.test.ts sets it) and generous PostgreSQL timeouts (two suites share
  * two cores in CI; test/db/faults.test.ts uses the production ones).
  */
-export async function testConfig (t: Teardown, env: Record<string, string> = {}): Promise<Config> {
+export async function testConfig (t: Teardown, env: Record<string, string> = {},
+  options: { database?: 'empty' | 'seeded' } = {}): Promise<Config> {
+  // An app that migrates and seeds at start gets a database already in that state (the same, made by the same code),
+  // unless the test asks for an empty one to watch it happen.
+  const seeded = options.database === undefined
+    ? env.MIGRATE_ON_START !== 'false' && env.SEED_ON_START !== 'false'
+    : options.database === 'seeded'
   return loadConfig({
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_IP: '0',
@@ -59,7 +70,7 @@ export async function testConfig (t: Teardown, env: Record<string, string> = {})
     PRESSURE_MAX_HEAP_USED_MB: '0',
     DATABASE_CONNECT_TIMEOUT_MS: '10000',
     DATABASE_QUERY_TIMEOUT_MS: '10000',
-    ...(await freshDatabaseEnv(t)),
+    ...(await freshDatabaseEnv(t, { seeded })),
     ...env
   })
 }
@@ -74,7 +85,7 @@ export async function buildTestApp (t: Teardown, env: Record<string, string> = {
 
 /** A bare database (no app) for tests of migrations and seeding; closed after the test. */
 export async function openTestDatabase (t: Teardown, options: { migrated?: boolean, seeded?: boolean } = {}): Promise<Database> {
-  const database = await openDatabase(await testConfig(t))
+  const database = await openDatabase(await testConfig(t, {}, { database: 'empty' }))
   t.after(() => database.close())
   if (options.migrated === true || options.seeded === true) await database.withSession((session) => migrate(session))
   if (options.seeded === true) await seedDatabase(database.prisma)

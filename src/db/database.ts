@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Config } from '../config.ts'
 import { PrismaClient } from '../generated/prisma/client.ts'
@@ -45,11 +47,11 @@ export class DatabaseUnavailableError extends Error {
 
 export type DatabaseConfig = Pick<Config,
   'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &
-  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS'>>
+  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' | 'PGLITE_TEMPLATE'>>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
   return config.DATABASE_URL === undefined
-    ? openPglite(config.PGLITE_DATA_DIR, config.PGLITE_SHARED_BUFFERS_MB)
+    ? openPglite(config.PGLITE_DATA_DIR, config.PGLITE_SHARED_BUFFERS_MB, config.PGLITE_TEMPLATE)
     : openPostgres(config.DATABASE_URL, config)
 }
 
@@ -117,11 +119,16 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
   }
 }
 
-async function openPglite (dataDir: string, sharedBuffersMb: number): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }, { clusterTemplateBlob, ensurePgliteCluster, pgliteStartParams }] =
+async function openPglite (dataDir: string, sharedBuffersMb: number, templateFile: string | undefined): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }, { ensurePgliteCluster, pgliteStartParams, templateBlob, templateFor }] =
     await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter'), import('./pglite-cluster.ts')])
   const startParams = pgliteStartParams(sharedBuffersMb)
   const inMemory = dataDir === 'memory://' || dataDir === ''
+  // A new database starts from PGLITE_TEMPLATE, or the build's empty cluster; a configured one that cannot be used is
+  // an error rather than a silent initdb.
+  const template = async (): Promise<string | undefined> => templateFor(templateFile).catch((error: unknown) => {
+    throw new DatabaseUnavailableError(error instanceof Error ? error.message : String(error), { cause: error })
+  })
   let unlock = async (): Promise<void> => {}
   let db: PGlite
   try {
@@ -131,16 +138,21 @@ async function openPglite (dataDir: string, sharedBuffersMb: number): Promise<Da
       unlock = await lockDataDir(dataDir).catch((error: unknown) => {
         throw new DatabaseUnavailableError(error instanceof Error ? error.message : String(error), { cause: error })
       })
-      await ensurePgliteCluster(dataDir, startParams).catch((error: unknown) => {
-        throw new DatabaseUnavailableError(
-          `Cannot create the PGlite database in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error })
-      })
+      if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+        await ensurePgliteCluster(dataDir, startParams, await template()).catch((error: unknown) => {
+          throw new DatabaseUnavailableError(
+            `Cannot create the PGlite database in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error })
+        })
+      }
     }
     // In memory there is no directory for a child to fill: the template (or else initdb) is loaded in process.
-    db = inMemory
-      ? new PGlite({ startParams, loadDataDir: await clusterTemplateBlob() })
-      : new PGlite(dataDir, { startParams })
+    if (inMemory) {
+      const file = await template()
+      db = new PGlite({ startParams, ...(file === undefined ? {} : { loadDataDir: await templateBlob(file) }) })
+    } else {
+      db = new PGlite(dataDir, { startParams })
+    }
     await db.waitReady
   } catch (error) {
     await unlock()

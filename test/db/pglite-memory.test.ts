@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite'
 import t from 'tap'
 import { loadConfig } from '../../src/config.ts'
 import { openDatabase } from '../../src/db/database.ts'
-import { clusterTemplate, ensurePgliteCluster, pgliteStartParams, writeClusterTemplate } from '../../src/db/pglite-cluster.ts'
+import { clusterTemplate, ensurePgliteCluster, pgliteStartParams, writeClusterTemplate, writeTemplate } from '../../src/db/pglite-cluster.ts'
 
 // The embedded database's memory settings, and how a new on-disk cluster is created (src/db/pglite-cluster.ts).
 
@@ -45,9 +45,9 @@ t.test('a new data directory starts from the build\'s cluster template, and only
   t.equal(await writeClusterTemplate(params, template), 'up to date', 'a second build keeps it')
 
   const fromTemplate = path.join(directory, 'from-template')
-  t.equal(await ensurePgliteCluster(fromTemplate, params, template), 'template')
+  t.equal(await ensurePgliteCluster(fromTemplate, params, await clusterTemplate(template)), 'template')
   t.ok(existsSync(path.join(fromTemplate, 'PG_VERSION')))
-  t.equal(await ensurePgliteCluster(fromTemplate, params, template), 'existing', 'an existing cluster is left alone')
+  t.equal(await ensurePgliteCluster(fromTemplate, params, await clusterTemplate(template)), 'existing', 'an existing cluster is left alone')
   const db = new PGlite(fromTemplate, { startParams: params })
   t.after(() => db.close())
   await db.query('CREATE TABLE kept (id int)')
@@ -57,7 +57,7 @@ t.test('a new data directory starts from the build\'s cluster template, and only
   // Made by another PGlite release: not trusted, initdb runs instead.
   await writeFile(`${template}.json`, JSON.stringify({ pglite: '0.0.1' }))
   t.equal(await clusterTemplate(template), undefined)
-  t.equal(await ensurePgliteCluster(path.join(directory, 'other-release'), params, template), 'initdb')
+  t.equal(await ensurePgliteCluster(path.join(directory, 'other-release'), params, await clusterTemplate(template)), 'initdb')
   t.ok(existsSync(path.join(directory, 'other-release', 'PG_VERSION')))
 })
 
@@ -76,4 +76,29 @@ t.test('a database restored from the template arms no timer: a script that never
     ['--input-type=module', '--eval', script, JSON.stringify(pgliteStartParams(16)), template], { timeout: 60_000 })
   t.equal(stdout.trim(), '0', 'no timer left once the database is open')
   t.ok(performance.now() - started < 60_000, 'the process ended on its own')
+})
+
+t.test('PGLITE_TEMPLATE: a new database starts from the archive named, and one that cannot be used stops the start', async (t) => {
+  const directory = t.testdir()
+  const base = { DATABASE_URL: undefined, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 5000 }
+  const source = await PGlite.create('memory://', { startParams: pgliteStartParams(16) })
+  await source.query('CREATE TABLE kept (id int)')
+  await source.query('INSERT INTO kept VALUES (42)')
+  const archive = path.join(directory, 'snapshot.tar')
+  await writeTemplate(source, archive)
+  await source.close()
+
+  for (const dataDir of ['memory://', path.join(directory, 'on-disk')]) {
+    const database = await openDatabase({ ...base, PGLITE_DATA_DIR: dataDir, PGLITE_TEMPLATE: archive })
+    const rows = await database.withSession((session) => session.query<{ id: number }>('SELECT id FROM kept'))
+    await database.close()
+    t.same(rows, [{ id: 42 }], `${dataDir === 'memory://' ? 'in memory' : 'on disk'}: the archive's contents`)
+  }
+
+  await t.rejects(openDatabase({ ...base, PGLITE_DATA_DIR: 'memory://', PGLITE_TEMPLATE: path.join(directory, 'missing.tar') }),
+    { name: 'DatabaseUnavailableError', message: /PGLITE_TEMPLATE .*missing\.tar does not exist/ }, 'a missing archive is named')
+  await writeFile(`${archive}.json`, JSON.stringify({ pglite: '0.0.1' }))
+  await t.rejects(openDatabase({ ...base, PGLITE_DATA_DIR: path.join(directory, 'other'), PGLITE_TEMPLATE: archive }),
+    { name: 'DatabaseUnavailableError', message: /made by PGlite 0\.0\.1, not by the installed/ }, 'so is one of another PGlite release')
+  t.notOk(existsSync(path.join(directory, 'other', 'PG_VERSION')), 'and no cluster is made instead')
 })

@@ -6,7 +6,7 @@ import { testConfig, testDatabaseUrl } from '../helper.ts'
 
 t.test('on a bare Fastify: migrates, seeds an empty database, exposes Prisma, and disconnects on close', async (t) => {
   const fastify = Fastify()
-  fastify.decorate('config', await testConfig(t))
+  fastify.decorate('config', await testConfig(t, {}, { database: 'empty' }))
   await fastify.register(prismaPlugin)
   await fastify.ready()
 
