@@ -35,13 +35,19 @@ export const ValidationIssue = Type.Object({
   message: Type.String({ examples: ['must be <= 100'] })
 }, { $id: 'ValidationIssue', additionalProperties: false })
 
+// No per-property examples: they would make one status's example (Swagger UI builds one from them) the example of
+// every error. Each documented error response has the examples of its own problem types instead (swagger.ts).
 export const Problem = Type.Object({
-  type: Type.String({ description: 'URI reference identifying the problem type', examples: ['/problems/invalid-request'] }),
-  title: Type.String({ examples: ['Invalid request'] }),
-  status: Type.Integer({ minimum: 400, maximum: 599, examples: [400] }),
-  detail: Type.String({ examples: ['querystring/limit must be <= 100'] }),
-  instance: Type.String({ description: 'The request path that produced the problem', examples: ['/v1/departments?limit=1000'] }),
-  requestId: Type.Optional(Type.String({ description: 'Quote it when reporting a problem', examples: ['req-1'] })),
+  type: Type.String({
+    format: 'uri-reference',
+    description: 'The problem type, the same for every occurrence: branch on it rather than on `detail`. A URI ' +
+      'reference: resolved against the request\'s URL, it is a page that explains the problem (JSON, or HTML to a browser)'
+  }),
+  title: Type.String({ description: 'The problem type\'s summary, the same for every occurrence' }),
+  status: Type.Integer({ minimum: 400, maximum: 599, description: 'The HTTP status code of the response' }),
+  detail: Type.String({ description: 'What went wrong with this request, for a person to read' }),
+  instance: Type.String({ description: 'The request path (and query) that produced the problem' }),
+  requestId: Type.Optional(Type.String({ description: 'Quote it when reporting a problem; also sent as X-Request-Id' })),
   errors: Type.Optional(Type.Array(ref(ValidationIssue)))
 }, {
   $id: 'Problem',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import t from 'tap'
 import { buildTestApp } from '../helper.ts'
 
@@ -86,10 +87,40 @@ t.test('Swagger UI loads under a policy that allows its own scripts, styles and 
   }
   const initializer = await app.inject('/docs/static/swagger-initializer.js')
   t.match(initializer.body, '"validatorUrl":null', 'no validator badge from a third-party server')
+  t.notMatch(initializer.body, 'tryItOutEnabled', '"Try it out" is off until its button turns it on')
 
   const document = await app.inject('/docs/json')
   t.equal(document.statusCode, 200)
   t.match(document.json(), { openapi: '3.1.0', servers: [{ url: 'https://api.hospital.example' }] })
+})
+
+t.test('a problem type\'s page is a document under the API\'s policy, plus a hash for its one stylesheet', async (t) => {
+  const page = await app.inject({ url: '/problems/not-found', headers: { accept: 'text/html' } })
+  t.equal(page.statusCode, 200)
+  t.match(page.headers['content-type'], /^text\/html/)
+  const style = /<style>([^<]*)<\/style>/.exec(page.body)?.[1] ?? ''
+  t.ok(style.length > 0, 'the page has a stylesheet')
+  t.same(directives(page.headers['content-security-policy']), {
+    'default-src': ["'none'"],
+    'style-src': [`'sha256-${createHash('sha256').update(style).digest('base64')}'`],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'none'"]
+  }, 'nothing but that stylesheet: no script, image, font or connection')
+  t.notMatch(page.body, /<script|\sstyle=|\son[a-z]+=/i, 'no script, inline style attribute or event handler')
+  t.equal(page.headers['x-content-type-options'], 'nosniff')
+  t.equal(page.headers['x-frame-options'], 'DENY')
+  t.equal(page.headers['referrer-policy'], 'no-referrer')
+  t.equal(page.headers['strict-transport-security'], 'max-age=31536000')
+  t.equal(page.headers['cross-origin-opener-policy'], 'same-origin', 'a document also gets the headers only documents act on')
+  for (const header of documentOnlyHeaders) t.ok(page.headers[header], `${header} on the HTML page`)
+
+  const json = await app.inject('/problems/not-found')
+  t.match(json.headers['content-type'], /^application\/json/)
+  t.same(directives(json.headers['content-security-policy']), {
+    'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"]
+  }, 'the JSON page has the API\'s policy')
+  for (const header of documentOnlyHeaders) t.equal(json.headers[header], undefined, `no ${header} on the JSON page`)
 })
 
 t.test('DOCS_ENABLED=false: no Swagger UI and no document under /docs, but the document is still generated', async (t) => {

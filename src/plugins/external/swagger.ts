@@ -2,11 +2,12 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { keyRequirement, securitySchemes } from '../../lib/api-keys.ts'
-import { problemTypes } from '../../lib/problem.ts'
+import { problemExample, problemTypes, type ProblemType } from '../../lib/problem.ts'
 import { documentHelmetOptions, securityHeaders } from './helmet.ts'
 
+// Each type links to its page, which the API serves at the type's URI (routes/problems.ts).
 const problemList = Object.values(problemTypes)
-  .map((problem) => `- \`${problem.type}\` (${problem.status}): ${problem.title}`)
+  .map((problem) => `- [\`${problem.type}\`](${problem.type}) (${problem.status}): ${problem.title}`)
   .join('\n')
 
 export const apiDescription = [
@@ -36,9 +37,69 @@ export const apiDescription = [
   'are never summed together.',
   'Responses are cached in process until the data changes (`X-Cache: hit` or `miss` says which); a change committed ' +
   'by any instance empties every instance\'s cache, and a write answers only after its own instance\'s cache is empty.',
-  'Errors are RFC 9457 `application/problem+json`; the problem types are:',
+  'Errors are RFC 9457 `application/problem+json`; each error response below shows an example of each problem type ' +
+  'it can carry. A problem\'s `type` is a relative URI: on this server it is a page that says what the problem means, ' +
+  'when the API answers it and what to do (JSON, or HTML to a browser; [`/problems`](/problems) lists them all). ' +
+  'The problem types are:',
   problemList
 ].join('\n\n')
+
+const problemMediaType = 'application/problem+json'
+
+/** The problem types each status can carry, in the order of problemTypes (a 409 is a conflict or a request in progress). */
+const problemKindsByStatus = new Map<number, ProblemType[]>()
+for (const kind of Object.keys(problemTypes) as ProblemType[]) {
+  const status = problemTypes[kind].status
+  problemKindsByStatus.set(status, [...(problemKindsByStatus.get(status) ?? []), kind])
+}
+
+/** `notFound` → `NotFound`: the name of a problem type's Example Object under components/examples. */
+function exampleName (kind: ProblemType): string {
+  return kind.charAt(0).toUpperCase() + kind.slice(1)
+}
+
+interface MediaTypeObject { examples?: Record<string, unknown> }
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, MediaTypeObject> }> }>>
+  components?: Record<string, unknown>
+}
+
+/**
+ * Gives each documented problem response (application/problem+json) the example of every problem type its status can
+ * carry: a 404 shows a 404, not the one example Swagger UI would build from the Problem schema for every status. Each
+ * type's example body is written once, under components/examples, and referenced: the responses themselves stay
+ * inline, with the description the route gives them ("No hospital has this slug"), since a response $ref to
+ * components/responses could only override it through the Reference Object's description, which tools (Swagger UI,
+ * the contract fuzzer reading openapi.yaml) do not all resolve. A status without a problem type keeps no example,
+ * which test/openapi.test.ts reports.
+ */
+export function withProblemExamples<Document extends OpenApiDocument> (document: Document): Document {
+  const used = new Set<ProblemType>()
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(pathItem)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const media = response.content?.[problemMediaType]
+        const kinds = problemKindsByStatus.get(Number(status))
+        if (media === undefined || kinds === undefined) continue
+        media.examples = Object.fromEntries(kinds.map((kind) => [kind, { $ref: `#/components/examples/${exampleName(kind)}` }]))
+        for (const kind of kinds) used.add(kind)
+      }
+    }
+  }
+  const examples = (Object.keys(problemTypes) as ProblemType[]).filter((kind) => used.has(kind)).map((kind) => {
+    const { status, title, type } = problemTypes[kind]
+    return [exampleName(kind), { summary: `${status} ${title} (${type})`, value: problemExample(kind) }] as const
+  })
+  document.components = { ...document.components, examples: Object.fromEntries(examples) }
+  return document
+}
+
+/**
+ * Swagger UI's settings. "Try it out" stays off until the reader presses its button, as the README describes (set on,
+ * the button would turn it off). No validator badge: it would send the document's URL to a third party and load an
+ * image from there.
+ */
+export const swaggerUiConfig = { deepLinking: true, persistAuthorization: false, validatorUrl: null }
 
 /**
  * The Content-Security-Policy of /docs, in place of the API's (which allows nothing). Swagger UI loads its own scripts,
@@ -102,7 +163,10 @@ export default fp(async (fastify) => {
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, index) => typeof json.$id === 'string' ? json.$id : `def-${index}`
-    }
+    },
+    transformObject: (document) => 'openapiObject' in document
+      ? withProblemExamples(document.openapiObject as OpenApiDocument) as typeof document.openapiObject
+      : document.swaggerObject
   })
   // The OpenAPI document above is generated either way (`npm run openapi` and the tests read it through
   // fastify.swagger()); DOCS_ENABLED only decides whether /docs serves it, with Swagger UI.
@@ -120,8 +184,7 @@ export default fp(async (fastify) => {
     })
     await docs.register(swaggerUi, {
       routePrefix: '/docs',
-      // No validator badge: it would send the document's URL to a third party and load an image from there.
-      uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: false, validatorUrl: null },
+      uiConfig: swaggerUiConfig,
       staticCSP: docsContentSecurityPolicy(config.PUBLIC_URL)
     })
   })
