@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts'
-import { generateKey, keyMatches, prefixOf, type Scope } from '../lib/api-keys.ts'
+import { generateKey, keyMatches, parseScopes, prefixOf, type Scope } from '../lib/api-keys.ts'
 
-// The key store, shared by the `keys` command and the authentication plugin.
+// The key store, shared by the `keys` command, the server's control socket and the authentication plugin.
 
 export interface ApiKeyInfo {
   id: string
@@ -32,6 +32,39 @@ export async function revokeApiKey (prisma: PrismaClient, idOrPrefix: string): P
   const existing = await prisma.apiKey.findUnique({ where, select: publicFields })
   if (existing === null || existing.revokedAt !== null) return existing
   return prisma.apiKey.update({ where, data: { revokedAt: new Date() }, select: publicFields })
+}
+
+/** What the `keys` command asks of the key store, in its own process or through a running server's control socket. */
+export type KeyCommand =
+  | { command: 'create', name: string, scopes: Scope[] }
+  | { command: 'list' }
+  | { command: 'revoke', idOrPrefix: string }
+
+export type KeyOutcome =
+  | { command: 'create', created: ApiKeyInfo & { key: string } }
+  | { command: 'list', keys: ApiKeyInfo[] }
+  | { command: 'revoke', revoked: ApiKeyInfo | null }
+
+export async function runKeyCommand (prisma: PrismaClient, command: KeyCommand): Promise<KeyOutcome> {
+  switch (command.command) {
+    case 'create':
+      return { command: 'create', created: await createApiKey(prisma, command) }
+    case 'list':
+      return { command: 'list', keys: await listApiKeys(prisma) }
+    case 'revoke':
+      return { command: 'revoke', revoked: await revokeApiKey(prisma, command.idOrPrefix) }
+  }
+}
+
+/** A key command received as JSON (on the control socket); throws RangeError for anything else. */
+export function keyCommandFrom (value: unknown): KeyCommand {
+  const { command, name, scopes, idOrPrefix } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  if (command === 'list') return { command }
+  if (command === 'create' && typeof name === 'string' && Array.isArray(scopes) && scopes.every((scope) => typeof scope === 'string')) {
+    return { command, name, scopes: parseScopes(scopes.join(',')) }
+  }
+  if (command === 'revoke' && typeof idOrPrefix === 'string') return { command, idOrPrefix }
+  throw new RangeError('not a key command: create (with a name and scopes), list or revoke (with an id or prefix)')
 }
 
 export type KeyLookup = { status: 'valid', key: ApiKeyInfo } | { status: 'malformed' | 'unknown' | 'revoked' }

@@ -1,4 +1,4 @@
-import { link, readFile, unlink, writeFile } from 'node:fs/promises'
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
 
@@ -7,6 +7,8 @@ import path from 'node:path'
 // corrupted. The process that opens a directory therefore records itself in a lock file there, as Postgres does with
 // postmaster.pid, and another process finds it and stops with a clear error. A lock left by a process that is gone
 // (kill -9, a crash, a container restarted with the same pid) is recognised as stale and taken over.
+// A server also records there where it takes key commands (its control socket, src/db/control-socket.ts), as
+// postmaster.pid records where Postgres listens.
 
 export const lockFileName = 'hospital-api.pid'
 
@@ -14,10 +16,16 @@ export class DataDirInUseError extends Error {
   override name = 'DataDirInUseError'
 }
 
-interface LockOwner { pid: number, hostname: string, startedAt: string }
+export interface LockOwner {
+  pid: number
+  hostname: string
+  startedAt: string
+  /** The Unix socket where the owner takes key commands, once it listens there. */
+  controlSocket?: string
+}
 
-/** Directories locked by this process, so that a second open in the same process is refused too. */
-const heldHere = new Set<string>()
+/** Directories locked by this process, with what their lock files say, so that a second open here is refused too. */
+const heldHere = new Map<string, LockOwner>()
 
 function isRunning (pid: number): boolean {
   try {
@@ -32,9 +40,9 @@ function isRunning (pid: number): boolean {
 async function readOwner (file: string): Promise<LockOwner | null> {
   try {
     const owner = JSON.parse(await readFile(file, 'utf8')) as Partial<LockOwner>
-    return typeof owner.pid === 'number' && typeof owner.hostname === 'string'
-      ? { pid: owner.pid, hostname: owner.hostname, startedAt: String(owner.startedAt) }
-      : null
+    if (typeof owner.pid !== 'number' || typeof owner.hostname !== 'string') return null
+    const { pid, hostname, startedAt, controlSocket } = owner
+    return { pid, hostname, startedAt: String(startedAt), ...(typeof controlSocket === 'string' ? { controlSocket } : {}) }
   } catch {
     // Gone since, or not ours to read: either way nobody we can see holds it.
     return null
@@ -68,7 +76,7 @@ export async function lockDataDir (dataDir: string): Promise<() => Promise<void>
     await writeFile(draft, JSON.stringify(me), { flush: true })
     try {
       await link(draft, file)
-      heldHere.add(directory)
+      heldHere.set(directory, me)
       return async () => {
         heldHere.delete(directory)
         const owner = await readOwner(file)
@@ -91,4 +99,29 @@ export async function lockDataDir (dataDir: string): Promise<() => Promise<void>
     await unlink(file).catch(() => {})
   }
   throw new DataDirInUseError(`Could not take the lock file ${file}; another process keeps creating it`)
+}
+
+/** Whether this process holds the data directory (an on-disk one it opened and has not closed). */
+export function holdsDataDir (dataDir: string): boolean {
+  return heldHere.has(path.resolve(dataDir))
+}
+
+/** Adds where this process takes key commands to the lock file of a directory it holds. */
+export async function recordControlSocket (dataDir: string, socketPath: string): Promise<void> {
+  const directory = path.resolve(dataDir)
+  const me = heldHere.get(directory)
+  if (me === undefined) throw new Error(`${dataDir} is not held by this process`)
+  const file = path.join(directory, lockFileName)
+  const draft = `${file}.${process.pid}.socket`
+  const recorded = { ...me, controlSocket: socketPath }
+  // Replaced in one rename, so that a reader sees the old lock or the new one, never a half-written one.
+  await writeFile(draft, JSON.stringify(recorded), { flush: true })
+  await rename(draft, file)
+  heldHere.set(directory, recorded)
+}
+
+/** The process holding the data directory, as its lock file says; null when none does or the holder is gone. */
+export async function dataDirHolder (dataDir: string): Promise<LockOwner | null> {
+  const owner = await readOwner(path.join(path.resolve(dataDir), lockFileName))
+  return owner !== null && ownerAlive(owner) ? owner : null
 }

@@ -1,22 +1,26 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync, lstatSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
+import { lockFileName } from '../../src/db/data-dir-lock.ts'
+import { openDatabase } from '../../src/db/database.ts'
 import { packageRoot } from '../../src/paths.ts'
 import { freshDatabaseEnv } from '../helper.ts'
 
-// `npm run keys` end to end: the real command creates, lists and revokes keys in a database the app then uses.
+// `npm run keys` end to end: the real command creates, lists and revokes keys in a database a real server then uses.
+// With the embedded database it works the same while the server runs: the server carries the command out, on the
+// control socket of its data directory (src/db/control-socket.ts); on PostgreSQL the command opens the database.
 
 interface Run { code: number | null, stdout: string, stderr: string }
 
-function keys (env: Record<string, string>, ...args: string[]): Promise<Run> {
+function run (command: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], {
+    const child = spawn(command, args, {
       cwd: packageRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''
@@ -28,58 +32,145 @@ function keys (env: Record<string, string>, ...args: string[]): Promise<Run> {
   })
 }
 
-/** An empty database of its own: a PostgreSQL one, or an on-disk PGlite directory both processes can open in turn. */
+/** The command as the compiled image runs it, without npm. */
+function keys (env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return run(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], env)
+}
+
+/** The command as the README says to capture its output: `npm run -s keys -- …`. */
+function npmKeys (env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return run('npm', ['run', '-s', 'keys', '--', ...args], env)
+}
+
+/**
+ * A seeded database of its own (so the server starts without seeding): a PostgreSQL one, or an on-disk PGlite
+ * directory, made from the seeded template, that the processes of the test open in turn.
+ */
 async function databaseEnv (t: Test): Promise<Record<string, string>> {
-  const env = await freshDatabaseEnv(t)
+  const env = await freshDatabaseEnv(t, { seeded: true })
   if (env.DATABASE_URL !== undefined) return env
   const directory = await mkdtemp(path.join(tmpdir(), 'hospital-keys-'))
   t.after(() => rm(directory, { recursive: true, force: true }))
-  return { PGLITE_DATA_DIR: directory }
+  return { ...env, PGLITE_DATA_DIR: directory }
 }
 
-t.test('create, list, use, revoke', async (t) => {
+/** Starts the server (src/server.ts) on the database; resolves with its origin once it listens. */
+async function startServer (t: Test, env: Record<string, string>): Promise<{ origin: string, pid: number, stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: packageRoot,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: '0', RATE_LIMIT_PER_IP: '0', READS_REQUIRE_KEY: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  t.teardown(() => { child.kill('SIGKILL') })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  let log = ''
+  const origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${log}`)), 90_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      log += chunk.toString()
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log)
+      if (match !== null) { clearTimeout(timer); resolve(match[1]!) }
+    })
+  })
+  t.notOk(log.includes('no control socket'), 'the server opened its control socket, where there is one')
+  return { origin, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); return exited } }
+}
+
+t.test('create, list, use, revoke: with the server stopped, then while it runs', async (t) => {
   const env = await databaseEnv(t)
+  const embedded = env.PGLITE_DATA_DIR !== undefined
+  const keyPattern = /^hda_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/
+
+  // No server: the command opens the database itself.
   const created = await keys(env, 'create', '--name', 'Bureau dashboard', '--scopes', 'read,write')
   t.equal(created.code, 0, created.stderr)
   const key = created.stdout.trim()
-  t.match(key, /^hda_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'stdout is the key alone, for scripts')
+  t.match(key, keyPattern, 'stdout is the key alone, for scripts')
   const prefix = key.slice(0, 16)
   t.match(created.stderr, /shown only now/)
   t.match(created.stderr, prefix)
+  t.notMatch(created.stderr, /carried out by the server/)
 
-  const listed = await keys(env, 'list')
-  t.equal(listed.code, 0)
-  t.match(listed.stdout, new RegExp(`^${prefix}  [0-9a-f-]{36}  read,write +  \\S+  active  Bureau dashboard$`, 'm'))
-  t.notOk(listed.stdout.includes(key.slice(17)), 'the secret is never listed')
+  const server = await startServer(t, env)
+  const get = (url: string, presented?: string): Promise<Response> =>
+    fetch(`${server.origin}${url}`, presented === undefined ? {} : { headers: { authorization: `Bearer ${presented}` } })
+  t.equal((await get('/v1/hospitals', key)).status, 200, 'the server accepts the key')
+  t.equal((await get('/v1/hospitals')).status, 401, 'and needs one (READS_REQUIRE_KEY)')
 
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', READS_REQUIRE_KEY: 'true', ...env }))
-  try {
-    await app.ready()
-    t.equal((await app.inject({ url: '/v1/hospitals', headers: { authorization: `Bearer ${key}` } })).statusCode, 200, 'the app accepts the key')
-    const stored = await app.prisma.apiKey.findUniqueOrThrow({ where: { prefix } })
-    t.notOk(JSON.stringify(stored).includes(key.slice(17)), 'the database holds no secret')
-  } finally {
-    await app.close()
+  let socketPath: string | undefined
+  if (embedded) {
+    const lock = JSON.parse(await readFile(path.join(env.PGLITE_DATA_DIR!, lockFileName), 'utf8')) as { pid: number, controlSocket?: string }
+    t.equal(lock.pid, server.pid, 'the server holds the data directory')
+    socketPath = lock.controlSocket
+    t.equal(socketPath, path.join(env.PGLITE_DATA_DIR!, 'hospital-api.control', 'keys.sock'), 'its lock file names the control socket')
+    t.equal(lstatSync(socketPath!).mode & 0o777, 0o600, 'which only its owner can connect to')
+    t.equal(lstatSync(path.dirname(socketPath!)).mode & 0o777, 0o700, 'in a directory only its owner can enter')
   }
 
-  const revoked = await keys(env, 'revoke', prefix)
-  t.equal(revoked.code, 0)
-  t.match(revoked.stdout, /^revoked hda_[0-9a-f]{12} .* revoked \d{4}-/)
-  t.match((await keys(env, 'list')).stdout, /revoked \d{4}-\d\d-\d\dT/)
+  // While the server runs, a first admin key, captured as the README says.
+  const admin = await npmKeys(env, 'create', '--name', 'Operations', '--scopes', 'admin')
+  t.equal(admin.code, 0, admin.stderr)
+  t.match(admin.stdout, /^hda_[0-9a-f]{12}_[A-Za-z0-9_-]{43}\n$/, 'npm run -s keys: one line on stdout, the key')
+  if (embedded) t.match(admin.stderr, new RegExp(`carried out by the server running on .*, process ${server.pid}`))
+  const adminKey = admin.stdout.trim()
+  t.equal((await get('/metrics', adminKey)).status, 200, 'the running server accepts it at once')
+  t.equal((await get('/metrics', key)).status, 403, 'a key without the admin scope gets no metrics')
+  const patched = await fetch(`${server.origin}/v1/departments/general-gynecology`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'if-match': '*' },
+    body: JSON.stringify({ focus: 'Written with a key made while the server ran', provenance: { note: 'keys test' } })
+  })
+  t.equal(patched.status, 200, 'and for a write', { body: patched.ok ? undefined : await patched.text() })
 
-  const again = await buildApp(loadConfig({ LOG_LEVEL: 'silent', READS_REQUIRE_KEY: 'true', ...env }))
+  const listed = await keys(env, 'list')
+  t.equal(listed.code, 0, listed.stderr)
+  t.match(listed.stdout, new RegExp(`^${prefix}  [0-9a-f-]{36}  read,write +  \\S+  active  Bureau dashboard$`, 'm'))
+  t.match(listed.stdout, new RegExp(`^${adminKey.slice(0, 16)}  [0-9a-f-]{36}  admin +  \\S+  active  Operations$`, 'm'))
+  t.notOk(listed.stdout.includes(key.slice(17)) || listed.stdout.includes(adminKey.slice(17)), 'no secret is ever listed')
+  const listedJson = await keys(env, 'list', '--json')
+  t.match(JSON.parse(listedJson.stdout), [
+    { prefix, name: 'Bureau dashboard', scopes: ['read', 'write'], revokedAt: null, createdAt: /^\d{4}-/ },
+    { prefix: adminKey.slice(0, 16), name: 'Operations', scopes: ['admin'], revokedAt: null }
+  ], 'list --json: the keys, for scripts')
+
+  // Plain `npm run keys` puts npm's banner on stdout; the command says how to capture its output alone.
+  const bannered = await run('npm', ['run', 'keys', '--', 'list', '--json'], env)
+  t.equal(bannered.code, 0, bannered.stderr)
+  t.match(bannered.stdout, /> hospital-departments-api@\S+ keys/)
+  t.match(bannered.stderr, /npm run -s keys/, 'and the command says how to capture its output alone')
+
+  const revoked = await keys(env, 'revoke', adminKey.slice(0, 16), '--json')
+  t.equal(revoked.code, 0, revoked.stderr)
+  t.match(JSON.parse(revoked.stdout), { prefix: adminKey.slice(0, 16), revokedAt: /^\d{4}-/ })
+  t.equal((await get('/metrics', adminKey)).status, 401, 'the running server refuses the revoked key')
+
+  t.equal(await server.stop(), 0, 'the server stops cleanly')
+  if (socketPath !== undefined) {
+    t.notOk(existsSync(path.dirname(socketPath)), 'its control socket is gone with it')
+    t.notOk(existsSync(path.join(env.PGLITE_DATA_DIR!, lockFileName)), 'and so is its lock')
+  }
+
+  // No server again: the command opens the database itself, as before.
+  const again = await keys(env, 'revoke', prefix)
+  t.equal(again.code, 0, again.stderr)
+  t.match(again.stdout, /^revoked hda_[0-9a-f]{12} .* revoked \d{4}-/)
+  t.notMatch(again.stderr, /carried out by the server/)
+
+  const database = await openDatabase(loadConfig(env))
   try {
-    await again.ready()
-    t.equal((await again.inject({ url: '/v1/hospitals', headers: { authorization: `Bearer ${key}` } })).statusCode, 401, 'a revoked key is refused')
+    const stored = await database.prisma.apiKey.findMany()
+    t.equal(stored.length, 2)
+    t.ok(stored.every((row) => row.revokedAt !== null), 'both keys are revoked')
+    t.notOk(JSON.stringify(stored).includes(key.slice(17)) || JSON.stringify(stored).includes(adminKey.slice(17)), 'the database holds no secret')
   } finally {
-    await again.close()
+    await database.close()
   }
 })
 
 t.test('a wrong command line ends with one line and exit code 1', async (t) => {
   const env = { PGLITE_DATA_DIR: 'memory://' }
   for (const [args, message] of [
-    [[], /^keys: usage: npm run keys/],
+    [[], /^keys: usage: npm run -s keys/],
     [['create', '--scopes', 'read'], /^keys: create needs --name/],
     [['create', '--name', 'x', '--scopes', 'read,owner'], /^keys: --scopes: unknown scope owner/],
     [['create', '--name', 'x'], /^keys: --scopes: no scope given/],

@@ -1,14 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
-import { hostname } from 'node:os'
+import { existsSync, lstatSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import { hostname, tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { lockFileName } from '../../src/db/data-dir-lock.ts'
+import type { KeyCommand } from '../../src/db/api-keys.ts'
+import { openControlSocket, sendKeyCommand } from '../../src/db/control-socket.ts'
+import { lockDataDir, lockFileName } from '../../src/db/data-dir-lock.ts'
 import { DatabaseUnavailableError, openDatabase, type DatabaseConfig } from '../../src/db/database.ts'
 import { packageRoot } from '../../src/paths.ts'
 
-// One process per embedded data directory (src/db/data-dir-lock.ts), and what a process killed mid-write leaves.
+// One process per embedded data directory (src/db/data-dir-lock.ts), and what a process killed mid-write leaves; the
+// control socket on which the process holding a directory takes key commands (src/db/control-socket.ts).
 
 function configFor (dataDir: string): DatabaseConfig {
   return { DATABASE_URL: undefined, PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 5000 }
@@ -39,6 +43,31 @@ async function startWriter (dataDir: string): Promise<{ child: ChildProcess, com
     })
   })
   return { child, committed, exited }
+}
+
+/** Leaves a socket file at `socketPath` that nobody listens on, as a process killed with kill -9 does. */
+async function abandonedSocket (socketPath: string): Promise<void> {
+  const child = spawn(process.execPath, ['-e', 'require("net").createServer().listen(process.argv[1], () => console.log("listening"))', socketPath],
+    { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((resolve) => child.stdout!.once('data', resolve))
+  child.kill('SIGKILL')
+  await new Promise((resolve) => child.on('exit', resolve))
+}
+
+async function lockFile (dataDir: string): Promise<unknown> {
+  return JSON.parse(await readFile(path.join(dataDir, lockFileName), 'utf8'))
+}
+
+/** Sends one line to the socket as any client could, and parses the line it answers. */
+function rawRequest (socketPath: string, line: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let received = ''
+    const connection = net.createConnection(socketPath, () => connection.write(line))
+    connection.setEncoding('utf8')
+    connection.on('data', (chunk: string) => { received += chunk })
+    connection.on('end', () => resolve(JSON.parse(received)))
+    connection.on('error', reject)
+  })
 }
 
 t.test('a second open in the same process is refused until the first is closed', async (t) => {
@@ -97,4 +126,53 @@ t.test('another process on the directory: refused while it runs; after kill -9 e
   t.ok(reported.length >= 50, `${reported.length} commits reported before the kill`)
   t.same(reported.filter((id) => !stored.has(id)), [], 'every commit reported before the kill is in the database')
   t.ok(rows.length <= reported.length + 1, 'and at most the one in flight besides')
+})
+
+t.test('the control socket: 0600 in a directory of its own, in the lock file, a stale one replaced, removed on close', async (t) => {
+  // Under the temporary directory, not t.testdir(): the path must be short enough for a socket in the data directory.
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hospital-lock-'))
+  t.after(() => rm(dataDir, { recursive: true, force: true }))
+  const expected = path.join(dataDir, 'hospital-api.control', 'keys.sock')
+
+  // What a server killed with kill -9 leaves: a socket file nobody listens on.
+  await mkdir(path.dirname(expected), { mode: 0o700 })
+  await abandonedSocket(expected)
+  t.ok(lstatSync(expected).isSocket(), 'a stale socket file is there')
+
+  // The lock alone, without a database: the socket's handler is a stand-in.
+  t.after(await lockDataDir(dataDir))
+  const asked: KeyCommand[] = []
+  const control = await openControlSocket(dataDir, async (command) => {
+    asked.push(command)
+    return { command: 'list', keys: [] }
+  }, () => {})
+  t.equal(control.path, expected, 'the socket is in the data directory')
+  t.equal(lstatSync(control.path).mode & 0o777, 0o600, 'only its owner can connect')
+  t.equal(lstatSync(path.dirname(control.path)).mode & 0o777, 0o700, 'in a directory only its owner can enter')
+  t.match(await lockFile(dataDir), { pid: process.pid, controlSocket: control.path }, 'the lock file says where')
+
+  t.same(await sendKeyCommand(control.path, { command: 'list' }), { command: 'list', keys: [] })
+  t.same(asked, [{ command: 'list' }])
+  t.match(await rawRequest(control.path, '{"command":"query","sql":"DROP TABLE api_keys"}\n'),
+    { ok: false, error: /not a key command/ }, 'nothing but key commands')
+  t.match(await rawRequest(control.path, 'GET / HTTP/1.1\n'), { ok: false }, 'nor anything that is not JSON')
+  t.equal(asked.length, 1)
+
+  await control.close()
+  t.notOk(existsSync(path.dirname(control.path)), 'closing removes the socket and its directory')
+  await t.rejects(sendKeyCommand(control.path, { command: 'list' }), { name: 'ControlSocketUnreachable' })
+})
+
+t.test('a data directory whose socket path would be too long: the socket goes under the temporary directory', async (t) => {
+  const dataDir = path.join(t.testdir(), 'x'.repeat(100))
+  await mkdir(dataDir)
+  t.after(await lockDataDir(dataDir))
+  const control = await openControlSocket(dataDir, async () => ({ command: 'list', keys: [] }), () => {})
+  t.after(() => control.close())
+  t.ok(control.path.startsWith(path.join(tmpdir(), `hospital-api-${process.getuid?.() ?? 0}-`)), control.path)
+  t.ok(Buffer.byteLength(control.path) <= 107)
+  t.equal(lstatSync(path.dirname(control.path)).mode & 0o777, 0o700)
+  t.equal(lstatSync(control.path).mode & 0o777, 0o600)
+  t.match(await lockFile(dataDir), { controlSocket: control.path }, 'recorded in the lock file, where the keys command finds it')
+  t.same(await sendKeyCommand(control.path, { command: 'list' }), { command: 'list', keys: [] })
 })
