@@ -2,7 +2,7 @@
 
 # Node.js 26, the long-term-support line maintained until April 2029 (Node 20's support ended on 2026-04-30). Not 24:
 # its V8 takes about 600 MB to optimise one function of PGlite's WebAssembly, and the embedded server peaks near 800 MB
-# at start (README, Performance). .ci/run reads this version and runs the test suite on it as well.
+# at start (docs/performance.md). .ci/run reads this version and runs the test suite on it as well.
 ARG NODE_VERSION=26.10.0
 
 # Production dependencies only, without install scripts (the Prisma client is generated in the build stage).

@@ -6,14 +6,20 @@ import t, { type Test } from 'tap'
 import { openDatabase } from '../src/db/database.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { packageRoot } from '../src/paths.ts'
+import { pgliteTemplate } from './database-templates.ts'
 
 // Start-up failures an operator can fix must end the real process with one clear line and exit code 1.
+
+// A new embedded data directory starts from the empty cluster (as from the build's template), not from initdb.
+const emptyCluster = { PGLITE_TEMPLATE: await pgliteTemplate('empty') }
+const embedded = (dataDir: string) =>
+  ({ PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 1000, ...emptyCluster })
 
 function startServer (env: Record<string, string>): Promise<{ code: number | null, stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: packageRoot,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', PORT: '0', ...env },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', PORT: '0', ...emptyCluster, ...env },
       stdio: ['ignore', 'ignore', 'pipe']
     })
     let stderr = ''
@@ -46,7 +52,7 @@ t.test('unreachable database at start', async (t) => {
 t.test('a migration changed after it was applied', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hospital-api-'))
   t.after(() => rm(dataDir, { recursive: true, force: true }))
-  const database = await openDatabase({ PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 1000 })
+  const database = await openDatabase(embedded(dataDir))
   await database.withSession(async (session) => {
     await migrate(session)
     // What the database recorded no longer matches the file: as if the file had been edited since.
@@ -63,7 +69,7 @@ t.test('an embedded data directory another process has open', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hospital-api-'))
   t.after(() => rm(dataDir, { recursive: true, force: true }))
   // This test process holds it; the server, a second process, must stop before touching it.
-  const holder = await openDatabase({ PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 1000 })
+  const holder = await openDatabase(embedded(dataDir))
   t.after(() => holder.close())
   const { code, stderr } = await startServer({ PGLITE_DATA_DIR: dataDir })
   t.equal(code, 1)
@@ -75,7 +81,7 @@ t.test('starts on an empty embedded database, serves the seeded units, and exits
   t.after(() => rm(dataDir, { recursive: true, force: true }))
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: packageRoot,
-    env: { PATH: process.env.PATH ?? '', PGLITE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH ?? '', PGLITE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...emptyCluster },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))

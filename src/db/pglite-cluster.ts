@@ -22,7 +22,7 @@ export function pgliteStartParams (sharedBuffersMb: number): string[] {
 }
 
 /**
- * An empty cluster, made once by `npm run build` (src/cli/pglite-template.ts, in the Docker image's build stage too)
+ * An empty cluster, made once by `npm run build` (src/cli/build.ts, in the Docker image's build stage too)
  * and copied into each new data directory instead of running initdb there: about 1 s instead of 6 s on a first start,
  * and a fraction of initdb's memory. It is only used with the PGlite release that made it (recorded beside it);
  * without it, or with another release, a new cluster comes from initdb as before.
