@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.ts'
+import { buildApp, serverOptions } from './app.ts'
 import { loadConfig } from './config.ts'
 import { exitWithError } from './lib/fatal.ts'
+import { gracefulClose } from './lib/graceful-close.ts'
 
 // The only place that listens and owns the process.
 
@@ -10,11 +12,16 @@ async function main (): Promise<void> {
   const config = loadConfig()
   const app = await buildApp(config)
   await app.ready()
+  // A refused request gets the id it would have had (the caller's X-Request-Id when plausible).
+  const { genReqId = () => randomUUID() } = serverOptions(config)
+  const closeServer = gracefulClose(app.server, genReqId)
 
   // SIGTERM (or SIGINT): /ready fails at once, so the load balancer stops sending new requests, while everything is
-  // still served for SHUTDOWN_DRAIN_MS; then the server closes: requests in flight finish, idle keep-alive connections
-  // are closed, a request that still arrives gets a 503 with Connection: close, and the database is closed last.
-  // close-with-grace exits 1 if all that takes more than 10 s. An uncaught error closes at once, without draining.
+  // still served for SHUTDOWN_DRAIN_MS; then the server closes (lib/graceful-close.ts): it accepts the connections
+  // already waiting and then no more, requests in flight finish with Connection: close, a request that still arrives
+  // on an open connection gets a 503 with Connection: close, and an idle keep-alive connection is ended once quiet;
+  // when the last connection has closed, the app closes and with it the database. close-with-grace exits 1 if all
+  // that takes more than 10 s. An uncaught error closes at once, without draining.
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     app.lifecycle.draining = true
     if (err !== undefined) {
@@ -23,6 +30,8 @@ async function main (): Promise<void> {
       app.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: not ready, draining')
       await sleep(config.SHUTDOWN_DRAIN_MS)
     }
+    const { refused } = await closeServer()
+    app.log.info({ refusedRequests: refused }, 'connections closed')
     await app.close()
     app.log.info('closed')
   })
