@@ -51,12 +51,17 @@ if (!existsSync(executablePath)) {
       /"data": \[[\s\S]*"slug": "[a-z-]+"[\s\S]*"page": \{/, 'and a page of departments as its body')
     t.same(apiRequests.map((url) => new URL(url).origin), [origin], 'the request went to the server that serves the docs')
 
+    // The 404 is a reference to components/responses/NotFound that gives its own description: Swagger UI shows both.
+    const served = await (await fetch(`${origin}/docs/json`)).json() as { paths: Record<string, { get: { responses: Record<string, unknown> } }> }
+    t.same(served.paths['/v1/departments/{slug}']?.get.responses['404'],
+      { $ref: '#/components/responses/NotFound', description: 'No unit or alias has this slug' }, 'the document refers the 404 to its component')
     const detail = page.locator('#operations-departments-getDepartment')
     await detail.locator('.opblock-summary').first().click()
     const notFound = detail.locator('tr.response[data-code="404"]')
     await notFound.waitFor()
     const shown = await notFound.innerText()
     t.match(shown, 'No unit or alias has this slug', 'the 404 keeps the operation\'s own description')
+    t.notMatch(shown, 'A problem of status 404', 'not its component\'s')
     t.match(shown, '"status": 404', 'its example is a 404')
     t.match(shown, '"type": "/problems/not-found"', 'of the not-found problem type')
     for (const row of await detail.locator('tr.response').all()) {

@@ -17,6 +17,14 @@ export interface Parameter {
   schema: JsonSchema
 }
 
+/** A response an operation documents, a Reference Object to components/responses already followed. */
+export interface DocumentedResponse {
+  description: string
+  content?: Record<string, { schema?: JsonSchema }>
+  /** Where its Response Object is in the document (a component's, for a reference), as JSON pointer segments. */
+  at: string[]
+}
+
 export interface Operation {
   method: string
   path: string
@@ -25,7 +33,7 @@ export interface Operation {
   /** Content types the request body is documented in, with their schema; empty when the operation takes none. */
   body: Array<{ contentType: string, schema: JsonSchema }>
   bodyRequired: boolean
-  responses: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>
+  responses: Record<string, DocumentedResponse>
   secured: boolean
 }
 
@@ -33,7 +41,21 @@ const specId = 'https://hospital-departments.invalid/openapi.json'
 
 export const spec = parse(readFileSync(openApiPath, 'utf8')) as {
   paths: Record<string, Record<string, any>>
-  components: { schemas: Record<string, JsonSchema> }
+  components: { schemas: Record<string, JsonSchema>, responses?: Record<string, any> }
+}
+
+const unescapePointer = (segment: string): string => segment.replaceAll('~1', '/').replaceAll('~0', '~')
+
+/**
+ * The response documented at `at`, or the component it refers to, with the referring description (OpenAPI 3.1 lets a
+ * Reference Object override it): error responses refer to components/responses, one per status.
+ */
+function documentedResponse (response: any, at: string[]): DocumentedResponse {
+  if (typeof response.$ref !== 'string') return { ...response, at }
+  const name = unescapePointer(/^#\/components\/responses\/([^/]+)$/.exec(response.$ref)?.[1] ?? '')
+  const target = spec.components.responses?.[name]
+  if (target === undefined) throw new Error(`unresolvable response $ref ${response.$ref} at ${at.join('/')}`)
+  return { ...target, description: response.description ?? target.description, at: ['components', 'responses', name] }
 }
 
 export const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, methods]) =>
@@ -45,7 +67,8 @@ export const operations: Operation[] = Object.entries(spec.paths).flatMap(([path
     body: Object.entries(operation.requestBody?.content ?? {}).map(([contentType, media]: [string, any]) =>
       ({ contentType, schema: media.schema })),
     bodyRequired: operation.requestBody?.required === true,
-    responses: operation.responses,
+    responses: Object.fromEntries(Object.entries(operation.responses ?? {}).map(([status, response]) =>
+      [status, documentedResponse(response, ['paths', path, method, 'responses', status])])),
     secured: (operation.security ?? []).length > 0
   })))
 
@@ -62,9 +85,9 @@ const validators = new Map<string, ValidateFunction>()
 
 /** A validator for the body of `status` in `contentType`, or undefined when the operation documents no schema for it. */
 export function responseValidator (operation: Operation, status: string, contentType: string): ValidateFunction | undefined {
-  const media = operation.responses[status]?.content?.[contentType]
-  if (media?.schema === undefined) return undefined
-  const ref = `${specId}#/${pointer('paths', operation.path, operation.method.toLowerCase(), 'responses', status, 'content', contentType, 'schema')}`
+  const response = operation.responses[status]
+  if (response?.content?.[contentType]?.schema === undefined) return undefined
+  const ref = `${specId}#/${pointer(...response.at, 'content', contentType, 'schema')}`
   let validate = validators.get(ref)
   if (validate === undefined) {
     validate = ajv.compile({ $ref: ref })

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
@@ -58,39 +59,92 @@ function exampleName (kind: ProblemType): string {
   return kind.charAt(0).toUpperCase() + kind.slice(1)
 }
 
-interface MediaTypeObject { examples?: Record<string, unknown> }
+/**
+ * `404` → `NotFound`: the name of a status's problem response under components/responses, from its reason phrase
+ * (RFC 9110's for 422, which Node.js still calls "Unprocessable Entity").
+ */
+function responseName (status: number): string {
+  const reason = status === 422 ? 'Unprocessable Content' : STATUS_CODES[status] ?? `Status ${status}`
+  return reason.split(/[^A-Za-z0-9]+/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+}
+
+interface MediaTypeObject { schema?: unknown, examples?: Record<string, unknown> }
+interface ResponseObject { description: string, headers?: Record<string, unknown>, content?: Record<string, MediaTypeObject> }
+interface ReferenceObject { $ref: string, description?: string }
 interface OpenApiDocument {
-  paths?: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, MediaTypeObject> }> }>>
+  paths?: Record<string, Record<string, { responses?: Record<string, ResponseObject | ReferenceObject> }>>
   components?: Record<string, unknown>
 }
 
+/** A documented problem response: where it is, its own description, and the rest, which operations may share. */
+interface ProblemResponse {
+  responses: Record<string, ResponseObject | ReferenceObject>
+  status: number
+  description: string
+  shared: Omit<ResponseObject, 'description'>
+  /** What it documents beside its description (content with its examples, headers), as a key to compare. */
+  shape: string
+}
+
 /**
- * Gives each documented problem response (application/problem+json) the example of every problem type its status can
- * carry: a 404 shows a 404, not the one example Swagger UI would build from the Problem schema for every status. Each
- * type's example body is written once, under components/examples, and referenced: the responses themselves stay
- * inline, with the description the route gives them ("No hospital has this slug"), since a response $ref to
- * components/responses could only override it through the Reference Object's description, which tools (Swagger UI,
- * the contract fuzzer reading openapi.yaml) do not all resolve. A status without a problem type keeps no example,
- * which test/openapi.test.ts reports.
+ * Writes each problem response once, under components/responses, and gives it the example of every problem type its
+ * status can carry: a 404 shows a 404, not the one example Swagger UI would build from the Problem schema for every
+ * status. Each type's example body is written once too, under components/examples.
+ *
+ * An operation's problem response becomes a Reference Object to its status's component (`NotFound`, `Conflict`, ...)
+ * with the description the route gives it ("No hospital has this slug"): OpenAPI 3.1 lets a Reference Object override
+ * the description, and Swagger UI shows the override. A status's component is what most of its responses document
+ * beside their description; a response that documents something else (another header, say) stays whole, inline, as do
+ * responses in other media types besides application/problem+json and FHIR's OperationOutcomes. A status without a
+ * problem type keeps no example and no component, which test/openapi.test.ts reports.
  */
-export function withProblemExamples<Document extends OpenApiDocument> (document: Document): Document {
-  const used = new Set<ProblemType>()
+export function withProblemResponses<Document extends OpenApiDocument> (document: Document): Document {
+  const found: ProblemResponse[] = []
+  const statuses = new Set<number>()
   for (const pathItem of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(pathItem)) {
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    for (const { responses = {} } of Object.values(pathItem)) {
+      for (const [status, response] of Object.entries(responses)) {
+        if ('$ref' in response) continue
         const media = response.content?.[problemMediaType]
         const kinds = problemKindsByStatus.get(Number(status))
         if (media === undefined || kinds === undefined) continue
-        media.examples = Object.fromEntries(kinds.map((kind) => [kind, { $ref: `#/components/examples/${exampleName(kind)}` }]))
-        for (const kind of kinds) used.add(kind)
+        const examples = Object.fromEntries(kinds.map((kind) => [kind, { $ref: `#/components/examples/${exampleName(kind)}` }]))
+        const { description, ...rest } = response
+        const shared = { ...rest, content: { ...rest.content, [problemMediaType]: { ...media, examples } } }
+        statuses.add(Number(status))
+        if (Object.keys(shared.content).length > 1) responses[status] = { description, ...shared }
+        else found.push({ responses, status: Number(status), description, shared, shape: JSON.stringify(shared) })
       }
     }
   }
-  const examples = (Object.keys(problemTypes) as ProblemType[]).filter((kind) => used.has(kind)).map((kind) => {
+
+  const shapeCounts = new Map<number, Map<string, number>>()
+  for (const { status, shape } of found) {
+    const counts = shapeCounts.get(status) ?? new Map<string, number>()
+    shapeCounts.set(status, counts.set(shape, (counts.get(shape) ?? 0) + 1))
+  }
+  const componentShape = new Map([...shapeCounts].map(([status, counts]) =>
+    [status, [...counts].reduce((most, entry) => entry[1] > most[1] ? entry : most)[0]]))
+  const components = new Map<number, Omit<ResponseObject, 'description'>>()
+  for (const { responses, status, description, shared, shape } of found) {
+    if (shape === componentShape.get(status)) {
+      components.set(status, shared)
+      responses[status] = { $ref: `#/components/responses/${responseName(status)}`, description }
+    } else {
+      responses[status] = { description, ...shared }
+    }
+  }
+
+  const problemResponses = [...components].sort(([a], [b]) => a - b).map(([status, shared]) => {
+    const kinds = problemKindsByStatus.get(status) ?? []
+    const types = kinds.map((kind) => `${problemTypes[kind].title} (\`${problemTypes[kind].type}\`)`).join(' or ')
+    return [responseName(status), { description: `A problem of status ${status}: ${types}`, ...shared }] as const
+  })
+  const examples = (Object.keys(problemTypes) as ProblemType[]).filter((kind) => statuses.has(problemTypes[kind].status)).map((kind) => {
     const { status, title, type } = problemTypes[kind]
     return [exampleName(kind), { summary: `${status} ${title} (${type})`, value: problemExample(kind) }] as const
   })
-  document.components = { ...document.components, examples: Object.fromEntries(examples) }
+  document.components = { ...document.components, responses: Object.fromEntries(problemResponses), examples: Object.fromEntries(examples) }
   return document
 }
 
@@ -165,7 +219,7 @@ export default fp(async (fastify) => {
       buildLocalReference: (json, _baseUri, _fragment, index) => typeof json.$id === 'string' ? json.$id : `def-${index}`
     },
     transformObject: (document) => 'openapiObject' in document
-      ? withProblemExamples(document.openapiObject as OpenApiDocument) as typeof document.openapiObject
+      ? withProblemResponses(document.openapiObject as OpenApiDocument) as typeof document.openapiObject
       : document.swaggerObject
   })
   // The OpenAPI document above is generated either way (`npm run openapi` and the tests read it through
