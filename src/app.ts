@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto'
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type Server } from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
+import { clientErrorHandler, rejectMalformedHeaders } from './lib/client-errors.ts'
 import { isDatabaseUnavailable } from './lib/database-errors.ts'
 import { fhirMediaType, isFhirUrl, operationOutcome } from './lib/fhir/outcome.ts'
 import { deferredCompilers } from './lib/lazy-compilers.ts'
 import { BatchedLogDestination } from './lib/log-destination.ts'
 import { ProblemError, problemTypes } from './lib/problem.ts'
 import { RequestLogController } from './lib/request-log.ts'
+import { apiHelmetOptions, securityHeaders } from './plugins/external/helmet.ts'
 import type { ProblemBody } from './schemas/common.ts'
 import { serverOwnedFields } from './schemas/writes.ts'
 
@@ -61,7 +63,7 @@ function stdoutLog (): DestinationStream {
 const requestIdPattern = /^[\x21-\x7e]{1,128}$/
 
 /** The Fastify server options, shared by server.ts and the tests so both build the same app. */
-export function serverOptions (config: Config): FastifyServerOptions {
+export function serverOptions (config: Config): FastifyHttpOptions<Server> {
   return {
     logger: {
       level: config.LOG_LEVEL,
@@ -85,6 +87,11 @@ export function serverOptions (config: Config): FastifyServerOptions {
     // the balancer is the one that closes it.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    // What Node's parser cannot read (oversized or malformed headers, a bad method, conflicting lengths) or does not
+    // receive in time is answered as a problem too (lib/client-errors.ts). An HTTP/1.1 request without Host is refused
+    // by a hook instead of by Node, whose answer is an empty 400.
+    clientErrorHandler: clientErrorHandler({ headers: securityHeaders(apiHelmetOptions).set, requestTimeoutMs: config.REQUEST_TIMEOUT_MS }),
+    http: { requireHostHeader: false },
     // request.ip (which rate limits key on) is the client's only when the proxies in front of us are trusted.
     trustProxy: trustProxyOption(config.TRUST_PROXY),
     // Schemas compile on first use, not at start-up (see lib/lazy-compilers.ts).
@@ -234,6 +241,8 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
   // External plugins (database, docs), then the app's own plugins, then the routes. The handlers above are set
   // first because child contexts copy them when they are created.
   await fastify.register(autoload, { dir: path.join(here, 'plugins/external') })
+  // After the external plugins, so that the refusal carries the security headers; before the app's (authentication).
+  fastify.addHook('onRequest', rejectMalformedHeaders)
   await fastify.register(autoload, { dir: path.join(here, 'plugins/app') })
   await fastify.register(autoload, { dir: path.join(here, 'routes'), autoHooks: true, cascadeHooks: true })
 

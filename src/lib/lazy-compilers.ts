@@ -20,12 +20,15 @@ const eagerSerializers = SerializerSelector()
  * 400-digit integer to Infinity, and JSON.parse reads 1e400 as Infinity; Ajv then skips `minimum` and `maximum` for
  * it (they are only checked on finite numbers), so `?limit=1e400` would pass a schema capped at 100.
  */
-export function nonFiniteAt (value: unknown, at = ''): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : at
-  if (value === null || typeof value !== 'object') return undefined
-  for (const [key, item] of Object.entries(value)) {
-    const found = nonFiniteAt(item, `${at}/${key}`)
-    if (found !== undefined) return found
+export function nonFiniteAt (value: unknown): string | undefined {
+  // Its own stack, not recursion: what passed a schema is shallow today, but a deep value must never overflow the stack.
+  const stack: Array<[unknown, string]> = [[value, '']]
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [item, at] = next
+    if (typeof item === 'number' && !Number.isFinite(item)) return at
+    if (item === null || typeof item !== 'object') continue
+    const entries = Object.entries(item)
+    for (let index = entries.length - 1; index >= 0; index--) stack.push([entries[index]![1], `${at}/${entries[index]![0]}`])
   }
   return undefined
 }

@@ -130,6 +130,20 @@ export const problemTypes = {
       instance: '/v1/departments'
     }
   },
+  requestTimeout: {
+    type: '/problems/request-timeout',
+    title: 'Request timeout',
+    status: 408,
+    description: 'The server did not receive the whole request in time, and closed the connection.',
+    when: 'A request whose headers and body take longer to arrive than the request timeout (30 s unless configured ' +
+      'otherwise): a client that stalls, or trickles its request in. The connection is closed.',
+    whatToDo: 'Send the request again, all of it at once, on a new connection. If it keeps happening, look at the ' +
+      'network between you and the API.',
+    example: {
+      detail: 'The request was not received in full within 30 s; send it without pausing.',
+      instance: '/v1/departments'
+    }
+  },
   gone: {
     type: '/problems/gone',
     title: 'Gone',
@@ -281,6 +295,20 @@ export const problemTypes = {
     example: {
       detail: 'More than 600 requests in a minute; try again in 42 seconds.',
       instance: '/v1/departments?limit=100'
+    }
+  },
+  requestHeaderFieldsTooLarge: {
+    type: '/problems/request-header-fields-too-large',
+    title: 'Request header fields too large',
+    status: 431,
+    description: 'The request\'s header fields are too large, together or in number, for the server to read it.',
+    when: 'A header section larger than 16 KB (Node.js\'s limit: an oversized cookie or token, say), or with more than ' +
+      '100 header fields. The connection is closed.',
+    whatToDo: 'Send fewer or smaller headers: this API reads only a few (`Authorization` or `X-API-Key`, `Accept`, ' +
+      '`Content-Type`, `If-Match`, `If-None-Match`, `Idempotency-Key`). The same request will be refused again.',
+    example: {
+      detail: 'The request\'s header section is larger than the server reads: at most 16384 bytes, in at most 100 fields.',
+      instance: '/v1/departments'
     }
   },
   internalError: {

@@ -71,9 +71,20 @@ t.test('input the router, the validator or the database would trip over is a 400
     t.match(response.json(), { type: '/problems/invalid-request', title: 'Invalid request', status: 400, detail, ...(errors === undefined ? {} : { errors }) })
   }
 
-  // Percent-encodings that decode to no UTF-8, in a path segment or a query string.
+  // Percent-encodings that decode to no UTF-8, in a path segment or a query string: the router refuses the path, the
+  // text hook the query string (Fastify's parser would keep `%ED%A0%80`, a lone surrogate's bytes, as literal text).
   await expectProblem('/v1/departments/%E0%A4%A', /percent-encoded sequence does not decode to UTF-8/)
-  await expectProblem('/v1/departments?kind=%FF', /querystring kind must be one of/) // query strings decode leniently
+  await expectProblem('/v1/departments/%ED%A0%80', /percent-encoded sequence does not decode to UTF-8/)
+  await expectProblem('/v1/departments?kind=%FF', /^querystring\/kind is not percent-encoded UTF-8 text, /,
+    [{ in: 'querystring', field: '/kind', message: 'is not percent-encoded UTF-8 text' }])
+  await expectProblem('/v1/hospitals?limit=5&city=a%ED%A0%80b', /^querystring\/city is not percent-encoded UTF-8 text, /,
+    [{ in: 'querystring', field: '/city', message: 'is not percent-encoded UTF-8 text' }])
+  await expectProblem('/v1/hospitals?city=100%', /^querystring\/city is not percent-encoded UTF-8 text, /)
+  const fhir = await app.inject('/fhir/r4/Organization?name=%ED%A0%80')
+  t.equal(fhir.statusCode, 400)
+  t.match(fhir.headers['content-type'], /^application\/fhir\+json/)
+  t.match(fhir.json(), { resourceType: 'OperationOutcome', issue: [{ code: 'invalid', diagnostics: 'querystring name is not percent-encoded UTF-8 text' }] })
+  t.equal((await app.inject('/v1/hospitals?city=%F0%9F%98%80%20a+b')).statusCode, 200, 'well-formed UTF-8 (an emoji) is read')
   // A path segment longer than any identifier: the router refuses it past 200 characters, the schema up to there.
   await expectProblem(`/v1/departments/${'x'.repeat(201)}`, /path segment is longer than 200 characters/)
   await expectProblem(`/v1/departments/${'x'.repeat(150)}`, /params slug must NOT have more than 120 characters/)
@@ -98,4 +109,79 @@ t.test('input the router, the validator or the database would trip over is a 400
   t.equal(nul.statusCode, 400)
   t.match(nul.json(), { detail: /body\/name contains the NUL character/, errors: [{ in: 'body', field: '/name' }] })
   t.equal(await app.prisma.condition.count(), before, 'nothing was written')
+
+  // A lone surrogate has no UTF-8 form: JSON.parse reads the escape, and it would be stored as U+FFFD. Refused by name,
+  // in a value or a key, however deep.
+  const post = (payload: string) => app.inject({
+    method: 'POST',
+    url: '/v1/conditions',
+    headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' },
+    payload
+  })
+  const surrogate = await post('{"slug": "surrogate-test", "name": "a\\ud800b"}')
+  t.equal(surrogate.statusCode, 400)
+  t.match(surrogate.headers['content-type'], /^application\/problem\+json/)
+  t.match(surrogate.json(), {
+    type: '/problems/invalid-request',
+    status: 400,
+    detail: /^body\/name contains a lone surrogate \(U\+D800\), which is not a Unicode character/,
+    errors: [{ in: 'body', field: '/name', message: 'contains a lone surrogate (U+D800)' }]
+  })
+  const inKey = await post('{"slug": "surrogate-test", "name": "x", "a\\udc00b": 1}')
+  t.equal(inKey.statusCode, 400)
+  t.match(inKey.json(), { errors: [{ in: 'body', field: '/a\ufffdb', message: 'contains a lone surrogate (U+DC00)' }] })
+  const deep = await post(`{"slug": "surrogate-test", "name": ${'['.repeat(50_000)}"\\udbff"${']'.repeat(50_000)}}`)
+  t.equal(deep.statusCode, 400)
+  t.match(deep.json(), {
+    detail: /^body\/name(\/0){15}\/… contains a lone surrogate \(U\+DBFF\)/,
+    errors: [{ in: 'body', field: `/name${'/0'.repeat(15)}/…`, message: 'contains a lone surrogate (U+DBFF)' }]
+  })
+  t.ok(deep.body.length < 1000, 'the pointer to a value 50,000 levels deep is cut short')
+  t.equal(await app.prisma.condition.count(), before, 'nothing was written')
+  const pair = await post('{"slug": "surrogate-test", "name": "Pain \\ud83d\\ude00"}')
+  t.equal(pair.statusCode, 201, 'a surrogate pair is one character, and is written')
+  t.equal(pair.json<{ name: string }>().name, 'Pain \u{1F600}')
+})
+
+// A parsed JSON body is as deep as its size allows; every walk over it must survive that, and the schema names what is
+// wrong. Until the text hook walked with a stack of its own, 10,000 levels overflowed the call stack: a 500.
+t.test('a body nested 10,000 or 100,000 levels deep is a 400 problem that names what is wrong', async (t) => {
+  const app = await buildApp(await testConfig(t))
+  t.after(() => app.close())
+  await app.ready()
+  const admin = await createApiKey(app.prisma, { name: 'editor', scopes: ['write'] })
+  const target = await app.prisma.condition.findFirstOrThrow({ select: { slug: true } })
+  const objects = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`
+  const arrays = (levels: number) => `${'['.repeat(levels)}"\\u0000"${']'.repeat(levels)}`
+  const send = (method: 'POST' | 'PATCH', url: string, payload: string) => app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json', 'if-match': '*' },
+    payload
+  })
+  for (const levels of [10_000, 100_000]) {
+    const cases = [
+      [send('POST', '/v1/conditions', objects(levels)), 'body slug is required; body name is required; body a is not a known field'],
+      [send('POST', '/v1/conditions', `{"slug": "deep", "name": ${objects(levels)}}`), 'body name must be string'],
+      [send('PATCH', `/v1/conditions/${target.slug}`, `{"name": ${objects(levels)}}`), 'body name must be string'],
+      [send('PATCH', `/v1/conditions/${target.slug}`, objects(levels)), 'body a is not a known field'],
+      [send('PATCH', `/v1/conditions/${target.slug}`, arrays(levels)), /^body\/(0\/){16}… contains the NUL character/]
+    ] as const
+    for (const [answer, detail] of cases) {
+      const response = await answer
+      t.equal(response.statusCode, 400, `${levels} levels: ${String(detail)}`)
+      t.match(response.headers['content-type'], /^application\/problem\+json/)
+      t.match(response.json(), { type: '/problems/invalid-request', title: 'Invalid request', status: 400, detail })
+    }
+  }
+  t.equal(await app.prisma.condition.count({ where: { slug: 'deep' } }), 0, 'nothing was written')
+
+  // The FHIR view takes no bodies (a POST is a 405 once the body is read), and query strings do not nest: a[a][a]… is
+  // one name, unknown.
+  const fhir = await send('POST', '/fhir/r4/Organization', objects(100_000))
+  t.equal(fhir.statusCode, 405)
+  t.match(fhir.json(), { resourceType: 'OperationOutcome', issue: [{ code: 'not-supported' }] })
+  const query = await app.inject(`/v1/hospitals?${'a'.repeat(10)}${'[a]'.repeat(4_000)}=1`)
+  t.equal(query.statusCode, 400)
+  t.match(query.json(), { type: '/problems/invalid-request', errors: [{ in: 'querystring', message: 'is not a known parameter' }] })
 })

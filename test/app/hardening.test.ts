@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -66,6 +67,114 @@ t.test('request bodies: a size limit, JSON only, and problems that say what is w
     type: '/problems/invalid-request',
     detail: 'The request body is empty but its Content-Type says JSON; send a JSON document.'
   })
+})
+
+interface RawAnswer { statusLine: string, headers: Record<string, string>, body: string }
+
+/** Writes `request` as raw bytes on a new connection and reads the answer until the server closes it. */
+async function rawRequest (port: number, request: string): Promise<RawAnswer> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1')
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk) => chunks.push(chunk))
+    // The server may close while the client is still writing: a reset after the answer is not a failure.
+    socket.on('error', (error) => { if (chunks.length === 0) reject(error) })
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')))
+    socket.write(request)
+  })
+  const [head = '', body = ''] = text.split(/\r\n\r\n(.*)/s)
+  const [statusLine = '', ...lines] = head.split('\r\n')
+  const headers = Object.fromEntries(lines.map((line) => {
+    const colon = line.indexOf(':')
+    return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()]
+  }))
+  return { statusLine, headers, body }
+}
+
+// Requests Node cannot parse never reach Fastify's handlers; inject() cannot send them either, so these go over a socket.
+t.test('requests Node refuses before routing are problems too, and close the connection', async (t) => {
+  const app = await buildTestApp(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as net.AddressInfo
+  const headerFields = (count: number) => Array.from({ length: count }, (_, index) => `x${index}: v\r\n`).join('')
+  const cases = [
+    {
+      name: 'a 20 KB header',
+      request: `GET /v1/departments HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      status: '431 Request Header Fields Too Large',
+      body: { type: '/problems/request-header-fields-too-large', title: 'Request header fields too large', status: 431, detail: 'The request\'s header section is larger than the server reads: at most 16384 bytes, in at most 100 fields.', instance: '/v1/departments' }
+    },
+    { // Under 16 KB: Node 20 reads about 1,000 of them and the app counts them; newer versions refuse the overflow
+      name: '1,500 header fields',
+      request: `GET /v1/departments HTTP/1.1\r\nHost: localhost\r\n${headerFields(1_500)}\r\n`,
+      status: '431 Request Header Fields Too Large',
+      body: { type: '/problems/request-header-fields-too-large', status: 431, detail: /^The request.* at most 16384 bytes, in at most 100 fields\.$/, instance: '/v1/departments' }
+    },
+    {
+      name: '101 header fields',
+      request: `GET /health HTTP/1.1\r\nHost: localhost\r\n${headerFields(100)}\r\n`,
+      status: '431 Request Header Fields Too Large',
+      body: { type: '/problems/request-header-fields-too-large', status: 431, detail: 'The request has more than 100 header fields; the server reads at most 16384 bytes, in at most 100 fields.' }
+    },
+    {
+      name: 'a method that is not a token',
+      request: 'G@T /v1/departments HTTP/1.1\r\nHost: localhost\r\n\r\n',
+      status: '400 Bad Request',
+      body: { type: '/problems/invalid-request', title: 'Invalid request', status: 400, detail: 'The request line does not start with an HTTP method the server knows.' }
+    },
+    {
+      name: 'a negative Content-Length',
+      request: 'POST /v1/conditions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}',
+      status: '400 Bad Request',
+      body: { type: '/problems/invalid-request', status: 400, detail: 'The Content-Length header is not a non-negative decimal number.', instance: '/v1/conditions' }
+    },
+    {
+      name: 'Transfer-Encoding and Content-Length',
+      request: 'POST /v1/conditions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 7\r\n' +
+        'Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      status: '400 Bad Request',
+      body: { type: '/problems/invalid-request', status: 400, detail: /Transfer-Encoding/, instance: '/v1/conditions' }
+    },
+    {
+      name: 'a control character in a header value',
+      request: 'GET /health HTTP/1.1\r\nHost: localhost\r\nX-Note: a\x01b\r\n\r\n',
+      status: '400 Bad Request',
+      body: { type: '/problems/invalid-request', status: 400, detail: /contains a character HTTP does not allow there, such as a control character/ }
+    },
+    {
+      name: 'an HTTP/1.1 request without Host',
+      request: 'GET /v1/departments HTTP/1.1\r\n\r\n',
+      status: '400 Bad Request',
+      body: { type: '/problems/invalid-request', title: 'Invalid request', status: 400, detail: 'An HTTP/1.1 request must carry a Host header.', instance: '/v1/departments' }
+    }
+  ]
+  for (const { name, request, status, body } of cases) {
+    const answer = await rawRequest(port, request)
+    t.equal(answer.statusLine, `HTTP/1.1 ${status}`, name)
+    t.equal(answer.headers['content-type'], 'application/problem+json; charset=utf-8', `${name}: a problem`)
+    t.equal(answer.headers.connection, 'close', `${name}: the connection is closed`)
+    t.equal(answer.headers['cache-control'], 'no-store')
+    t.equal(answer.headers['x-content-type-options'], 'nosniff', `${name}: with the security headers`)
+    const problem = JSON.parse(answer.body) as Record<string, unknown>
+    t.match(problem, { ...body, requestId: answer.headers['x-request-id'] }, `${name}: the problem says what is wrong`)
+    t.match(problem.requestId, /^[0-9a-f-]{36}$/)
+    t.notMatch(answer.body, /Parse Error|HPE_|rawPacket|"statusCode"/, `${name}: no internals`)
+  }
+
+  const hundred = await rawRequest(port, `GET /health HTTP/1.1\r\nHost: localhost\r\n${headerFields(98)}Connection: close\r\n\r\n`)
+  t.equal(hundred.statusLine, 'HTTP/1.1 200 OK', '100 header fields are read')
+  const http10 = await rawRequest(port, 'GET /health HTTP/1.0\r\n\r\n')
+  t.equal(http10.statusLine, 'HTTP/1.1 200 OK', 'HTTP/1.0 needs no Host')
+
+  // The request timeout takes Node up to 30 s to notice; the answer it gets is the listener's, given the same error.
+  app.server.once('connection', (socket: net.Socket) => {
+    socket.once('data', () => app.server.emit('clientError', Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket))
+  })
+  const timeout = await rawRequest(port, 'GET /v1/departments HTTP/1.1\r\nHost: localhost\r\n')
+  t.equal(timeout.statusLine, 'HTTP/1.1 408 Request Timeout')
+  t.equal(timeout.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(JSON.parse(timeout.body), { type: '/problems/request-timeout', title: 'Request timeout', status: 408, detail: 'The request was not received in full within 30 s; send it without pausing.' })
 })
 
 interface LogLine { level: number, msg?: string, err?: { code?: string } }

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { rejectUnacceptable } from '../../lib/negotiation.ts'
-import { rejectNulCharacters } from '../../lib/text-input.ts'
+import { rejectInvalidText } from '../../lib/text-input.ts'
 import { problemResponse } from '../../schemas/common.ts'
 
 /** Methods whose request body Fastify reads (and so can refuse) before any handler runs. */
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-// Every /v1 route negotiates its media type (406 when the client accepts none of them) and refuses NUL characters in
-// its input (400, lib/text-input.ts). Refusals that come from this
-// hook and from Fastify's body parsing, not from a handler, are documented here on every operation they can reach, so
-// a route added later cannot forget them.
+// Every /v1 route negotiates its media type (406 when the client accepts none of them) and refuses text it cannot keep
+// in its input: NUL, lone surrogates, a query string that is not percent-encoded UTF-8 (400, lib/text-input.ts).
+// Refusals that come from this hook and from Fastify's body parsing, not from a handler, are documented here on every
+// operation they can reach, so a route added later cannot forget them.
 export default async function (fastify: FastifyInstance): Promise<void> {
   fastify.addHook('onRoute', (route) => {
     if (route.schema === undefined || route.schema.hide === true) return
@@ -21,5 +21,5 @@ export default async function (fastify: FastifyInstance): Promise<void> {
     }
   })
   fastify.addHook('onRequest', rejectUnacceptable)
-  fastify.addHook('preValidation', rejectNulCharacters)
+  fastify.addHook('preValidation', rejectInvalidText)
 }

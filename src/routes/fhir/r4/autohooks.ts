@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { fhirMediaType } from '../../../lib/fhir/outcome.ts'
 import { assertAcceptable } from '../../../lib/negotiation.ts'
-import { rejectNulCharacters } from '../../../lib/text-input.ts'
+import { rejectInvalidText } from '../../../lib/text-input.ts'
 
 /** What a FHIR client may ask for in Accept; the answer is always application/fhir+json. */
 const accepted = [fhirMediaType, 'application/json', 'application/json+fhir']
@@ -16,5 +16,5 @@ export default async function (fastify: FastifyInstance): Promise<void> {
     if ((request.query as Record<string, unknown>)._format !== undefined) return
     assertAcceptable(request)
   })
-  fastify.addHook('preValidation', rejectNulCharacters)
+  fastify.addHook('preValidation', rejectInvalidText)
 }
