@@ -14,8 +14,12 @@ import { pgliteTemplate, postgresTemplate, type TemplateKind } from './database-
 // Either way a new database is a copy of a template made once (test/database-templates.ts): empty, or migrated and
 // seeded as a server leaves it at its first start.
 
+// Resources are closed with `t.teardown`, not `t.after`: on the root test of a file the two differ. A root with a
+// teardown ends once it is idle; one with only `after` ends when the event loop empties, and an open embedded
+// database keeps it busy for up to 10 s after its last query (PostgreSQL's idle timer that flushes statistics runs
+// on a Node timer in PGlite), so every file would idle that long before its apps were closed.
 interface Teardown {
-  after(fn: () => unknown): void
+  teardown(fn: () => unknown): void
 }
 
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL
@@ -34,7 +38,7 @@ export async function freshDatabaseEnv (t: Teardown, options: { seeded?: boolean
   } finally {
     await admin.end()
   }
-  t.after(async () => {
+  t.teardown(async () => {
     const cleanup = new pg.Client({ connectionString: testDatabaseUrl })
     await cleanup.connect()
     try {
@@ -78,7 +82,7 @@ export async function testConfig (t: Teardown, env: Record<string, string> = {},
 /** Builds the app exactly as the server does (same options), migrated and seeded, and closes it after the test. */
 export async function buildTestApp (t: Teardown, env: Record<string, string> = {}): Promise<FastifyInstance> {
   const app = await buildApp(await testConfig(t, env))
-  t.after(() => app.close())
+  t.teardown(() => app.close())
   await app.ready()
   return app
 }
@@ -86,7 +90,7 @@ export async function buildTestApp (t: Teardown, env: Record<string, string> = {
 /** A bare database (no app) for tests of migrations and seeding; closed after the test. */
 export async function openTestDatabase (t: Teardown, options: { migrated?: boolean, seeded?: boolean } = {}): Promise<Database> {
   const database = await openDatabase(await testConfig(t, {}, { database: 'empty' }))
-  t.after(() => database.close())
+  t.teardown(() => database.close())
   if (options.migrated === true || options.seeded === true) await database.withSession((session) => migrate(session))
   if (options.seeded === true) await seedDatabase(database.prisma)
   return database

@@ -168,7 +168,7 @@ t.test('create, list, use, revoke: with the server stopped, then while it runs',
 })
 
 t.test('a wrong command line ends with one line and exit code 1', async (t) => {
-  const env = { PGLITE_DATA_DIR: 'memory://' }
+  const env = await freshDatabaseEnv(t)
   for (const [args, message] of [
     [[], /^keys: usage: npm run -s keys/],
     [['create', '--scopes', 'read'], /^keys: create needs --name/],

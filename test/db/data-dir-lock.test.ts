@@ -10,19 +10,26 @@ import { openControlSocket, sendKeyCommand } from '../../src/db/control-socket.t
 import { lockDataDir, lockFileName } from '../../src/db/data-dir-lock.ts'
 import { DatabaseUnavailableError, openDatabase, type DatabaseConfig } from '../../src/db/database.ts'
 import { packageRoot } from '../../src/paths.ts'
+import { pgliteTemplate } from '../database-templates.ts'
 
 // One process per embedded data directory (src/db/data-dir-lock.ts), and what a process killed mid-write leaves; the
 // control socket on which the process holding a directory takes key commands (src/db/control-socket.ts).
 
+// A new directory starts from the empty cluster, as from the build's template.
+const emptyCluster = await pgliteTemplate('empty')
+
 function configFor (dataDir: string): DatabaseConfig {
-  return { DATABASE_URL: undefined, PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 5000 }
+  return {
+    DATABASE_URL: undefined, PGLITE_DATA_DIR: dataDir, PGLITE_TEMPLATE: emptyCluster, PGLITE_SHARED_BUFFERS_MB: 16,
+    DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 5000
+  }
 }
 
 /** Starts test/fixtures/pglite-writer.ts on the directory; resolves once it has the database open. */
 async function startWriter (dataDir: string): Promise<{ child: ChildProcess, committed: number[], exited: Promise<unknown> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/pglite-writer.ts', dataDir], {
     cwd: packageRoot,
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', PGLITE_TEMPLATE: emptyCluster },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const exited = new Promise((resolve) => child.on('exit', resolve))

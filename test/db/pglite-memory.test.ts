@@ -7,7 +7,8 @@ import { PGlite } from '@electric-sql/pglite'
 import t from 'tap'
 import { loadConfig } from '../../src/config.ts'
 import { openDatabase } from '../../src/db/database.ts'
-import { clusterTemplate, ensurePgliteCluster, pgliteStartParams, writeClusterTemplate, writeTemplate } from '../../src/db/pglite-cluster.ts'
+import { clusterTemplate, ensurePgliteCluster, pgliteStartParams, templateBlob, writeClusterTemplate, writeTemplate } from '../../src/db/pglite-cluster.ts'
+import { pgliteTemplate } from '../database-templates.ts'
 
 // The embedded database's memory settings, and how a new on-disk cluster is created (src/db/pglite-cluster.ts).
 
@@ -19,7 +20,7 @@ t.test('the start parameters keep PGlite\'s own and add shared_buffers and no st
 
 t.test('an empty data directory gets a cluster from a child process; reopened, it keeps committed rows', async (t) => {
   const dataDir = path.join(t.testdir(), 'pglite')
-  const config = loadConfig({ PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: '24' })
+  const config = loadConfig({ PGLITE_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: '24', PGLITE_TEMPLATE: await pgliteTemplate('empty') })
 
   const first = await openDatabase(config)
   t.ok(existsSync(path.join(dataDir, 'PG_VERSION')), 'the cluster is on disk')
@@ -62,8 +63,7 @@ t.test('a new data directory starts from the build\'s cluster template, and only
 })
 
 t.test('a database restored from the template arms no timer: a script that never closes it still exits', async (t) => {
-  const template = path.join(t.testdir(), 'cluster.tar.gz')
-  await writeClusterTemplate(pgliteStartParams(16), template)
+  const template = await pgliteTemplate('empty')
   const script = `
     const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))})
     const { readFile } = await import('node:fs/promises')
@@ -81,7 +81,7 @@ t.test('a database restored from the template arms no timer: a script that never
 t.test('PGLITE_TEMPLATE: a new database starts from the archive named, and one that cannot be used stops the start', async (t) => {
   const directory = t.testdir()
   const base = { DATABASE_URL: undefined, PGLITE_SHARED_BUFFERS_MB: 16, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 5000 }
-  const source = await PGlite.create('memory://', { startParams: pgliteStartParams(16) })
+  const source = await PGlite.create({ startParams: pgliteStartParams(16), loadDataDir: await templateBlob(await pgliteTemplate('empty')) })
   await source.query('CREATE TABLE kept (id int)')
   await source.query('INSERT INTO kept VALUES (42)')
   const archive = path.join(directory, 'snapshot.tar')
