@@ -1,5 +1,6 @@
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { OperatorError } from './lib/fatal.ts'
 
 // One trusted proxy in TRUST_PROXY: an IPv4 or IPv6 address or CIDR range, or one of proxy-addr's named ranges.
 // Not a hop count: Fastify no longer trusts one, since it cannot tell a proxy from a client that adds the header.
@@ -155,7 +156,7 @@ export const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>
 
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   override name = 'ConfigError'
 }
 

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util'
-import { loadConfig, type Config } from '../config.ts'
+import type { Config } from '../config.ts'
 import { runKeyCommand, type ApiKeyInfo, type KeyCommand, type KeyOutcome } from '../db/api-keys.ts'
 import { controlSocketOf, ControlSocketUnreachable, sendKeyCommand } from '../db/control-socket.ts'
 import { DataDirInUseError } from '../db/data-dir-lock.ts'
-import { DatabaseUnavailableError, openDatabase } from '../db/database.ts'
-import { migrate } from '../db/migrate.ts'
 import { parseScopes } from '../lib/api-keys.ts'
+import { DatabaseUnavailableError } from '../lib/database-errors.ts'
 import { exitWithError, UsageError } from '../lib/fatal.ts'
 
 // npm run -s keys -- create --name "Bureau dashboard" --scopes read,write
@@ -50,6 +49,8 @@ function commandLine (): { command: KeyCommand, json: boolean } {
 
 /** Opens the database and carries the command out in this process. */
 async function runHere (config: Config, command: KeyCommand): Promise<KeyOutcome> {
+  // Loaded only now: a command line that is wrong, or one a running server carries out, never loads the database.
+  const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/database.ts'), import('../db/migrate.ts')])
   const database = await openDatabase(config).catch((error: unknown) => {
     if (error instanceof DatabaseUnavailableError && error.cause instanceof DataDirInUseError) {
       throw new DatabaseUnavailableError(`${error.message} A running server takes key commands itself once it is ` +
@@ -107,6 +108,8 @@ function print (outcome: KeyOutcome, json: boolean): void {
 async function main (): Promise<void> {
   adviseOnNpmBanner()
   const { command, json } = commandLine()
+  // The configuration's validator is loaded after the command line is read, so a wrong one is answered at once.
+  const { loadConfig } = await import('../config.ts')
   const config = loadConfig()
   const outcome = await runInServer(config, command) ?? await runHere(config, command)
   if (command.command === 'revoke' && outcome.command === 'revoke' && outcome.revoked === null) {

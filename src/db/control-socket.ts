@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { keyCommandFrom, type ApiKeyInfo, type KeyCommand, type KeyOutcome } from './api-keys.ts'
 import { dataDirHolder, recordControlSocket } from './data-dir-lock.ts'
-import { DatabaseUnavailableError } from './database.ts'
+import { DatabaseUnavailableError } from '../lib/database-errors.ts'
 
 // An embedded data directory is open in one process only (data-dir-lock.ts), so while the server runs, `npm run keys`
 // cannot open it. The server therefore takes the key commands itself, on a Unix socket that only the data

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Config } from '../config.ts'
+import { DatabaseUnavailableError } from '../lib/database-errors.ts'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import type { NotificationHandlers, StopListening } from './listener.ts'
@@ -41,9 +42,8 @@ export interface PoolStats {
   waiting?: number
 }
 
-export class DatabaseUnavailableError extends Error {
-  override name = 'DatabaseUnavailableError'
-}
+// Defined with the other database errors (lib/database-errors.ts), so that modules which only name it load no driver.
+export { DatabaseUnavailableError }
 
 export type DatabaseConfig = Pick<Config,
   'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &

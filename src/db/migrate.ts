@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { migrationsDirectory } from '../paths.ts'
 import type { SqlSession } from './sql-session.ts'
+import { OperatorError } from '../lib/fatal.ts'
 
 // Applies prisma/migrations/<name>/migration.sql the way `prisma migrate deploy` would, because Prisma's schema
 // engine is not available on every machine and cannot reach an in-process PGlite. Each migration runs in its own
@@ -11,7 +12,7 @@ import type { SqlSession } from './sql-session.ts'
 /** The advisory lock key Prisma Migrate takes, so this runner and `prisma migrate deploy` exclude each other. */
 const MIGRATION_LOCK_KEY = 72707369
 
-export class MigrationError extends Error {
+export class MigrationError extends OperatorError {
   override name = 'MigrationError'
 }
 

@@ -5,6 +5,7 @@ import { seedData as defaultSeedData } from '../../seed/facts.ts'
 import type { ComparatorSymbol, Provenance, SeedData } from '../../seed/types.ts'
 import type { Comparator, PrismaClient } from '../generated/prisma/client.ts'
 import { seedDocumentsDirectory } from '../paths.ts'
+import { OperatorError } from '../lib/fatal.ts'
 
 // Loads the curated facts into the database by natural keys. A row is written only when it is missing or differs,
 // so a second run changes nothing (not even updated_at), and everything happens in one transaction.
@@ -20,7 +21,7 @@ interface ModelDelegate {
   update(args: { where: object, data: object }): Promise<Record<string, unknown>>
 }
 
-export class SeedError extends Error {
+export class SeedError extends OperatorError {
   override name = 'SeedError'
 }
 

@@ -1,5 +1,12 @@
+import { OperatorError } from './fatal.ts'
+
 // Whether an error means the database could not be reached or stopped answering, rather than that this request was
 // wrong or the code is: such a request is answered 503 with Retry-After, not 500, and the client may retry it.
+
+/** The database cannot be opened or reached: said in one line, and answered 503 to a request. */
+export class DatabaseUnavailableError extends OperatorError {
+  override name = 'DatabaseUnavailableError'
+}
 
 /** Prisma's codes for a database it cannot reach, that timed out, or that closed the connection. */
 const prismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024'])
