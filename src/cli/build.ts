@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { clusterTemplateFile, pgliteStartParams, writeClusterTemplate } from '../db/pglite-cluster.ts'
-import { exitWithError } from '../lib/fatal.ts'
+import { exitWithError, OperatorError } from '../lib/fatal.ts'
 import { packageRoot } from '../paths.ts'
 
 // `npm run build` (and so `npm start`): compiles src/ and seed/ to dist/ and makes the empty PGlite cluster new
@@ -16,6 +16,11 @@ import { packageRoot } from '../paths.ts'
 // kept in dist/build.json), nothing is compiled again, so a second `npm start` starts at once.
 
 const buildInfoFile = path.join(packageRoot, 'dist', 'build.json')
+
+/** Sources that do not compile to code Node can run: the message says where. */
+class BuildError extends OperatorError {
+  override name = 'BuildError'
+}
 
 async function filesUnder (directory: string): Promise<string[]> {
   const entries = await readdir(path.join(packageRoot, directory), { recursive: true, withFileTypes: true })
@@ -40,8 +45,25 @@ async function compile (): Promise<void> {
     await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--noCheck'], { cwd: packageRoot })
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string, stderr?: string }
-    throw new Error(`TypeScript could not compile the sources:\n${(stdout ?? '') + (stderr ?? '')}`.trimEnd(), { cause: error })
+    throw new BuildError(`TypeScript could not compile the sources:\n${(stdout ?? '') + (stderr ?? '')}`.trimEnd(), { cause: error })
   }
+}
+
+/**
+ * Relative imports of .ts files left in the output. TypeScript rewrites `./x.ts` to `./x.js` (rewriteRelativeImportExtensions),
+ * but not in a dynamic import() inside an arrow function (TypeScript 5.9); the sources run under tsx either way, so only
+ * the compiled server would fail, at the first such import.
+ */
+async function unrewrittenImports (): Promise<string[]> {
+  const found: string[] = []
+  for (const file of await filesUnder('dist')) {
+    if (!file.endsWith('.js')) continue
+    const code = await readFile(file, 'utf8')
+    for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)(['"])(\.{1,2}\/[^'"]+\.ts)\1/g)) {
+      found.push(`${path.relative(packageRoot, file)}: ${match[2]}`)
+    }
+  }
+  return found
 }
 
 async function main (): Promise<void> {
@@ -58,6 +80,11 @@ async function main (): Promise<void> {
     writeClusterTemplate(pgliteStartParams(16))
   ])
   if (!upToDate) {
+    const unrewritten = await unrewrittenImports()
+    if (unrewritten.length > 0) {
+      throw new BuildError(`the compiled code imports TypeScript files, which Node cannot run (write the import as a static ` +
+        `import, or the dynamic one inside a function declaration):\n  ${unrewritten.join('\n  ')}`)
+    }
     await mkdir(path.dirname(buildInfoFile), { recursive: true })
     await writeFile(buildInfoFile, `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`)
   }

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { runKeyCommand } from '../../db/api-keys.ts'
+import { openControlSocket } from '../../db/control-socket.ts'
 import { holdsDataDir } from '../../db/data-dir-lock.ts'
 
 // `npm run keys` while the embedded server runs: the data directory is locked to this process, so the command hands
@@ -8,7 +9,6 @@ import { holdsDataDir } from '../../db/data-dir-lock.ts'
 export default fp(async (fastify) => {
   const { config, database } = fastify
   if (database.kind !== 'pglite' || !holdsDataDir(config.PGLITE_DATA_DIR) || process.platform === 'win32') return
-  const { openControlSocket } = await import('../../db/control-socket.ts')
   const log = fastify.log.child({ component: 'key-control' })
   let control: Awaited<ReturnType<typeof openControlSocket>>
   try {
