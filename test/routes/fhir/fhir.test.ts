@@ -65,8 +65,10 @@ function outcome (t: Test, response: { statusCode: number, headers: Record<strin
   return body.issue
 }
 
+// The tests that only read share one app; those that write, or need another configuration, build their own.
+const app = await buildTestApp(t)
+
 t.test('every resource the view can emit is valid R4, and search pages reach each exactly once', async (t) => {
-  const app = await buildTestApp(t)
   const native = {
     Organization: await app.prisma.hospital.count() + await app.prisma.unit.count(),
     HealthcareService: await app.prisma.service.count(),
@@ -103,7 +105,6 @@ t.test('every resource the view can emit is valid R4, and search pages reach eac
 })
 
 t.test('the CapabilityStatement lists exactly the parameters the routes accept', async (t) => {
-  const app = await buildTestApp(t)
   const statement = (await get(app, '/fhir/r4/metadata')).json<{
     fhirVersion: string
     rest: Array<{ resource: Array<{ type: string, interaction: Array<{ code: string }>, searchInclude: string[], searchParam: Array<{ name: string }> }> }>
@@ -125,7 +126,6 @@ t.test('the CapabilityStatement lists exactly the parameters the routes accept',
 })
 
 t.test('figures keep their qualifiers, periods and sources', async (t) => {
-  const app = await buildTestApp(t)
   const figures = (await get(app, '/v1/metrics?limit=100')).json<{
     data: Array<{ id: string, value: number, comparator: string | null, approximate: boolean, statedValue: string, metric: { code: string, unit: string }, period: { start: string | null, end: string | null }, statedOn: string | null, source: { quote: string } }>
   }>().data
@@ -173,7 +173,6 @@ t.test('figures keep their qualifiers, periods and sources', async (t) => {
 })
 
 t.test('the hierarchy: partOf, partof search and _include', async (t) => {
-  const app = await buildTestApp(t)
   const units = await app.prisma.unit.findMany({ include: { aliases: true } })
   const hospital = await app.prisma.hospital.findFirstOrThrow()
   for (const unit of units) {
@@ -200,7 +199,6 @@ t.test('the hierarchy: partOf, partof search and _include', async (t) => {
 })
 
 t.test('search parameters filter as documented', async (t) => {
-  const app = await buildTestApp(t)
   const gynecology = await app.prisma.unit.findUniqueOrThrow({ where: { slug: 'general-gynecology' }, include: { services: true, observations: true, honors: true } })
   const ids = async (url: string) => (await search(app, url)).entry?.filter((entry) => entry.search.mode === 'match').map((entry) => entry.resource.id).sort() ?? []
 
@@ -247,7 +245,6 @@ t.test('search parameters filter as documented', async (t) => {
 })
 
 t.test('errors are OperationOutcomes', async (t) => {
-  const app = await buildTestApp(t)
   const issues = outcome(t, await get(app, '/fhir/r4/Organization?foo=bar'), 400, 'invalid')
   t.match(issues[0]?.diagnostics, /foo is not a known parameter/)
   outcome(t, await get(app, '/fhir/r4/Organization?_count=1000'), 400, 'invalid')
