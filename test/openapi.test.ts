@@ -179,22 +179,29 @@ t.test('a problem response that documents more than its status\'s component keep
     ({ description, ...(headers === undefined ? {} : { headers }), content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } })
   const retryAfter = { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }
   const paths: Record<string, Record<string, { responses: Record<string, ResponseObject | ReferenceObject> }>> = {
-    '/a': { get: { responses: { 429: problem('Too many reads') } } },
-    '/b': { get: { responses: { 429: problem('Too many lists') } } },
-    '/c': { post: { responses: { 429: problem('Too many writes; Retry-After says when', retryAfter) } } }
+    '/a': { post: { responses: { 409: problem('The slug is taken') } } },
+    '/b': { post: { responses: { 409: problem('The code is taken') } } },
+    '/c': { post: { responses: { 409: problem('Still in progress; Retry-After says when', retryAfter) } } }
   }
   const document = withProblemResponses({ paths, components: {} as Record<string, unknown> })
-  const examples = { tooManyRequests: { $ref: '#/components/examples/TooManyRequests' } }
-  t.same(document.paths['/a']?.get?.responses, { 429: { $ref: '#/components/responses/TooManyRequests', description: 'Too many reads' } },
-    'the 429s that document the same refer to one component')
-  t.same(document.paths['/b']?.get?.responses, { 429: { $ref: '#/components/responses/TooManyRequests', description: 'Too many lists' } },
+  const examples = { conflict: { $ref: '#/components/examples/Conflict' }, requestInProgress: { $ref: '#/components/examples/RequestInProgress' } }
+  t.same(document.paths['/a']?.post?.responses, { 409: { $ref: '#/components/responses/Conflict', description: 'The slug is taken' } },
+    'the 409s that document the same refer to one component')
+  t.same(document.paths['/b']?.post?.responses, { 409: { $ref: '#/components/responses/Conflict', description: 'The code is taken' } },
     'each with its own description')
   t.same(document.paths['/c']?.post?.responses, {
-    429: { description: 'Too many writes; Retry-After says when', headers: retryAfter, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, examples } } }
+    409: { description: 'Still in progress; Retry-After says when', headers: retryAfter, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, examples } } }
   }, 'the one with a header keeps it, inline, with its examples')
   const components = document.components.responses as Record<string, ResponseObject>
-  t.same(Object.keys(components), ['TooManyRequests'], 'the component is what most 429s document')
-  t.notOk('headers' in components.TooManyRequests!, 'without the header')
+  t.same(Object.keys(components), ['Conflict'], 'the component is what most 409s document')
+  t.notOk('headers' in components.Conflict!, 'without the header')
+})
+
+t.test('every 429 and 503 documents Retry-After, which each of them sends', async (t) => {
+  const document = parse(await readFile(openApiPath, 'utf8')) as { components: { responses: Record<string, { headers?: Record<string, { schema: unknown }> }> } }
+  for (const name of ['TooManyRequests', 'ServiceUnavailable']) {
+    t.match(document.components.responses[name]?.headers?.['Retry-After'], { schema: { type: 'integer', minimum: 0 } }, name)
+  }
 })
 
 t.test('Swagger UI leaves "Try it out" off until its button is pressed', async (t) => {

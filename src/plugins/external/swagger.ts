@@ -76,6 +76,17 @@ interface OpenApiDocument {
   components?: Record<string, unknown>
 }
 
+/** The statuses whose every answer says when to try again, and what their Retry-After means. */
+const retryAfter: Record<number, { description: string, schema: { type: 'integer', minimum: number }, example: number }> = {
+  429: { description: 'Seconds until the rate limit allows this caller another request', schema: { type: 'integer', minimum: 0 }, example: 42 },
+  503: {
+    description: 'Seconds to wait before trying again: 2 when the database is not answering, 1 when the request outlasted ' +
+      'HANDLER_TIMEOUT_MS or the server is shutting down, 5 when the process is overloaded or /ready fails',
+    schema: { type: 'integer', minimum: 0 },
+    example: 2
+  }
+}
+
 /** A documented problem response: where it is, its own description, and the rest, which operations may share. */
 interface ProblemResponse {
   responses: Record<string, ResponseObject | ReferenceObject>
@@ -138,7 +149,8 @@ export function withProblemResponses<Document extends OpenApiDocument> (document
   const problemResponses = [...components].sort(([a], [b]) => a - b).map(([status, shared]) => {
     const kinds = problemKindsByStatus.get(status) ?? []
     const types = kinds.map((kind) => `${problemTypes[kind].title} (\`${problemTypes[kind].type}\`)`).join(' or ')
-    return [responseName(status), { description: `A problem of status ${status}: ${types}`, ...shared }] as const
+    const headers = retryAfter[status] === undefined ? {} : { headers: { ...shared.headers, 'Retry-After': retryAfter[status] } }
+    return [responseName(status), { description: `A problem of status ${status}: ${types}`, ...shared, ...headers }] as const
   })
   const examples = (Object.keys(problemTypes) as ProblemType[]).filter((kind) => statuses.has(problemTypes[kind].status)).map((kind) => {
     const { status, title, type } = problemTypes[kind]
