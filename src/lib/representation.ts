@@ -237,6 +237,7 @@ export function source (row: SourceDocumentRow): Static<typeof Source> {
     statedOn: isoDate(row.statedOn),
     breadcrumb: row.breadcrumb,
     sha256: row.sha256,
+    synthetic: row.synthetic,
     enteredBy: row.enteredBy,
     ...entity(row),
     links: { self: `/v1/sources/${row.id}` }

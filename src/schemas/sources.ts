@@ -18,6 +18,7 @@ const sourceFields = {
   statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'The date the document states ("Updated: …"), if any' }),
   breadcrumb: Type.Union([Type.String(), Type.Null()], { examples: ['Home>Women Health Care Division'] }),
   sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Of the full text as stored' }),
+  synthetic: Type.Boolean({ description: 'Made up by `npm run seed:synthetic` (an invented region for benchmarks and tests), not a real document' }),
   ...entityFields,
   links: Type.Object({ self: Type.String() }, { additionalProperties: false })
 }
