@@ -1,17 +1,10 @@
-import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { ProblemError } from './problem.ts'
 
-// The ETag of a stored entity is strong and made of two parts: "<version>.<digest>". The version is the entity's
-// own counter, bumped by every write; If-Match on PATCH and DELETE compares it, so any ETag read from the current
-// version (whatever was embedded with `include`) is accepted, and nothing older is. The digest covers the whole
-// representation, so a conditional GET never answers 304 after something it embeds changed (a renamed hospital, a
-// new figure) while the entity's own version stayed the same.
-
-export function entityTag (representation: { version: number }): string {
-  const digest = createHash('sha256').update(JSON.stringify(representation)).digest('base64url').slice(0, 16)
-  return `"${representation.version}.${digest}"`
-}
+// If-Match on PATCH and DELETE. The ETag of a stored entity is strong and begins with the entity's own version,
+// "<version>.<data version>-<digest>" (see plugins/external/http-caching.ts): the version is the entity's counter,
+// bumped by every write, and If-Match compares only it, so any ETag read from the current version (whatever was
+// embedded with `include`) is accepted, and nothing older is.
 
 export type IfMatch = { any: true } | { any: false, versions: number[] }
 
@@ -40,8 +33,9 @@ export function matchesVersion (ifMatch: IfMatch, version: number): boolean {
   return ifMatch.any || ifMatch.versions.includes(version)
 }
 
-export function staleVersion (noun: string, current: { version: number }): ProblemError {
+/** The 412 for a write that named an older version; `etag` is the current one's, as a GET would send it. */
+export function staleVersion (noun: string, current: { version: number }, etag: string): ProblemError {
   return new ProblemError('preconditionFailed',
     `The ${noun} has changed since you read it: it is now at version ${current.version}. GET it again, reapply your ` +
-    'change and send the new ETag in If-Match.', { headers: { etag: entityTag(current) } })
+    'change and send the new ETag in If-Match.', { headers: { etag } })
 }

@@ -3,7 +3,7 @@ import { Type, type TObject, type TSchema } from 'typebox'
 import { PageInfo, ref } from '../schemas/common.ts'
 import { sendCsv, wantsCsv, type CsvColumn } from './csv.ts'
 import { ProblemError } from './problem.ts'
-import { DEFAULT_LIMIT, MAX_LIMIT, parseNames, sortValues, type ListSpec } from './paging.ts'
+import { DEFAULT_LIMIT, MAX_LIMIT, parseNames, sortValues, type JsonPage, type ListSpec } from './paging.ts'
 
 // The conventions every list shares: its query parameters, its envelope and Link header, `fields` and `include`.
 
@@ -73,20 +73,10 @@ export interface PageCsv<T> {
  */
 export function sendPage<T extends object> (request: FastifyRequest, reply: FastifyReply, page: Page<T>,
   fields?: { requested: string | undefined, allowed: readonly string[] }, csv?: PageCsv<T>) {
-  const asCsv = csv !== undefined && wantsCsv(request, csv.format)
-  if (asCsv && fields?.requested !== undefined) {
-    throw new ProblemError('invalidRequest', 'fields selects JSON properties; a CSV response always has the documented columns.', {
-      errors: [{ in: 'querystring', field: '/fields', message: 'must not be used with CSV' }]
-    })
-  }
+  const asCsv = answersCsv(request, csv, fields?.requested)
   const selected = fields === undefined || asCsv ? [] : parseNames(fields.requested, fields.allowed, 'fields')
-  if (page.nextCursor !== null) {
-    const next = new URL(request.url, 'http://localhost')
-    next.searchParams.set('cursor', page.nextCursor)
-    reply.header('link', `<${next.pathname}${next.search}>; rel="next"`)
-  }
-  if (csv !== undefined) reply.header('vary', 'accept')
-  if (asCsv) {
+  pageHeaders(request, reply, page.nextCursor, csv !== undefined)
+  if (asCsv && csv !== undefined) {
     if (page.total !== undefined) reply.header('x-total-count', String(page.total))
     return sendCsv(reply, csv.filename, csv.columns, page.data, { bom: csv.bom ?? false })
   }
@@ -98,6 +88,51 @@ export function sendPage<T extends object> (request: FastifyRequest, reply: Fast
     data,
     page: { limit: page.limit, nextCursor: page.nextCursor, ...(page.total === undefined ? {} : { total: page.total }) }
   }
+}
+
+/** Whether the list answers CSV (when it offers CSV and the client asks); `fields` is refused with CSV. */
+export function answersCsv (request: FastifyRequest, csv: Pick<PageCsv<unknown>, 'format'> | undefined, fields: string | undefined): boolean {
+  const asCsv = csv !== undefined && wantsCsv(request, csv.format)
+  if (asCsv && fields !== undefined) {
+    throw new ProblemError('invalidRequest', 'fields selects JSON properties; a CSV response always has the documented columns.', {
+      errors: [{ in: 'querystring', field: '/fields', message: 'must not be used with CSV' }]
+    })
+  }
+  return asCsv
+}
+
+function pageHeaders (request: FastifyRequest, reply: FastifyReply, nextCursor: string | null, offersCsv: boolean): void {
+  if (nextCursor !== null) {
+    const next = new URL(request.url, 'http://localhost')
+    next.searchParams.set('cursor', nextCursor)
+    reply.header('link', `<${next.pathname}${next.search}>; rel="next"`)
+  }
+  if (offersCsv) reply.header('vary', 'accept')
+}
+
+/**
+ * Sends a page whose items PostgreSQL wrote as JSON: the envelope is put around their texts, which go out as they
+ * came (the route's response schema is not applied: the SQL writes exactly the documented shape, and the tests
+ * validate answers against the OpenAPI document). As CSV, the items are parsed and written as rows.
+ */
+export function sendJsonPage (request: FastifyRequest, reply: FastifyReply, page: JsonPage, csv?: PageCsv<any> & { fields?: string }): void {
+  const asCsv = answersCsv(request, csv, csv?.fields)
+  pageHeaders(request, reply, page.nextCursor, csv !== undefined)
+  if (asCsv && csv !== undefined) {
+    if (page.total !== undefined) reply.header('x-total-count', String(page.total))
+    sendCsv(reply, csv.filename, csv.columns, page.items.map((item) => JSON.parse(item) as object), { bom: csv.bom ?? false })
+    return
+  }
+  const info = JSON.stringify({ limit: page.limit, nextCursor: page.nextCursor, ...(page.total === undefined ? {} : { total: page.total }) })
+  sendJson(reply, `{"data":[${page.items.join(',')}],"page":${info}}`)
+}
+
+/**
+ * Sends JSON text as it is: a string with a JSON content type is neither parsed nor serialised again by Fastify,
+ * and the route's response schema is not applied (the tests validate such answers against the OpenAPI document).
+ */
+export function sendJson (reply: FastifyReply, text: string): void {
+  reply.type('application/json; charset=utf-8').send(text)
 }
 
 function pick<T extends object> (item: T, fields: string[]): Partial<T> {

@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { Prisma } from '../generated/prisma/client.ts'
 import { ProblemError } from './problem.ts'
+
+type Sql = Prisma.Sql
 
 // Keyset paging shared by every list. A page is ordered by one sort key and then by id, so the order is total and
 // stable; the cursor carries the last row's key, signed, so a client cannot forge or edit it, and a page never
@@ -12,6 +15,8 @@ export interface SortKey {
   field: string
   type: SortType
   nullable?: boolean
+  /** A `date` key on a DATE column (not a timestamp): compared as a calendar date in SQL. */
+  dateOnly?: boolean
 }
 
 export interface ListSpec {
@@ -109,6 +114,10 @@ export interface PagePlan {
   where: Where
   /** One more than the limit, to learn whether a next page exists. */
   take: number
+  /** The sort key, its direction and the cursor's position, for lists whose SQL is written by hand (keysetSql). */
+  key: SortKey
+  descending: boolean
+  after: { value: unknown, id: string } | null
   page<Row extends { id: string }>(rows: Row[]): { rows: Row[], nextCursor: string | null }
 }
 
@@ -125,6 +134,7 @@ export function planPage (codec: CursorCodec, spec: ListSpec, request: PageReque
   ]
 
   let where: Where = {}
+  let position: PagePlan['after'] = null
   if (request.cursor !== undefined) {
     const cursor = request.cursor === '' ? null : codec.decode(request.cursor)
     if (cursor === null || cursor.r !== spec.resource || typeof cursor.i !== 'string') {
@@ -134,6 +144,7 @@ export function planPage (codec: CursorCodec, spec: ListSpec, request: PageReque
       throw badCursor(`The cursor was issued for sort=${cursor.s}; keep that sort or start again without a cursor.`)
     }
     const value = decodeValue(cursor.v, key)
+    position = { value, id: cursor.i }
     where = {
       OR: [
         ...after(key, descending, value),
@@ -148,6 +159,9 @@ export function planPage (codec: CursorCodec, spec: ListSpec, request: PageReque
     orderBy,
     where,
     take: limit + 1,
+    key,
+    descending,
+    after: position,
     page (rows) {
       const pageRows = rows.slice(0, limit)
       const last = pageRows.at(-1)
@@ -156,6 +170,38 @@ export function planPage (codec: CursorCodec, spec: ListSpec, request: PageReque
         : null
       return { rows: pageRows, nextCursor }
     }
+  }
+}
+
+/**
+ * The keyset condition and order of a page in SQL, for a list whose query is written by hand: `columnOf` gives the
+ * SQL of a sort key's field, `id` the row's id. The same order and cursor semantics as the Prisma form above.
+ */
+export function keysetSql (plan: PagePlan, columnOf: (field: string) => Sql, id: Sql): { where: Sql, orderBy: Sql } {
+  const column = columnOf(plan.key.field)
+  const direction = Prisma.raw(plan.descending ? 'DESC' : 'ASC')
+  const nulls = plan.key.nullable === true ? Prisma.raw(' NULLS LAST') : Prisma.empty
+  const orderBy = Prisma.sql`${column} ${direction}${nulls}, ${id} ASC`
+  if (plan.after === null) return { where: Prisma.sql`TRUE`, orderBy }
+  const { value, id: lastId } = plan.after
+  const typed = sqlValue(value, plan.key)
+  const sameKey = value === null ? Prisma.sql`${column} IS NULL` : Prisma.sql`${column} = ${typed}`
+  const tie = Prisma.sql`(${sameKey} AND ${id} > ${lastId}::uuid)`
+  if (value === null) return { where: tie, orderBy }
+  const beyond = plan.descending ? Prisma.sql`${column} < ${typed}` : Prisma.sql`${column} > ${typed}`
+  const orNull = plan.key.nullable === true ? Prisma.sql` OR ${column} IS NULL` : Prisma.empty
+  return { where: Prisma.sql`(${beyond}${orNull} OR ${tie})`, orderBy }
+}
+
+/** A cursor's value as a typed SQL parameter. */
+function sqlValue (value: unknown, key: SortKey): Sql {
+  switch (key.type) {
+    case 'date': return key.dateOnly === true
+      ? Prisma.sql`${(value as Date).toISOString().slice(0, 10)}::date`
+      : Prisma.sql`${(value as Date).toISOString()}::timestamptz`
+    case 'decimal': return Prisma.sql`${String(value)}::numeric`
+    case 'number': return Prisma.sql`${Number(value)}::float8`
+    default: return Prisma.sql`${String(value)}::text`
   }
 }
 
@@ -185,6 +231,46 @@ export async function listPage<Row extends { id: string }, Item> (
   ])
   const { rows: pageRows, nextCursor } = plan.page(rows)
   return { data: pageRows.map((row) => source.present(row)), nextCursor, limit: plan.limit, ...(total === undefined ? {} : { total }) }
+}
+
+/** One row of a list whose items PostgreSQL writes as JSON: the item's text and the keys its cursor needs. */
+export interface JsonRow {
+  id: string
+  /** The value of the page's sort key for this row, as the driver returns it. */
+  sortValue: unknown
+  item: string
+}
+
+/** A page whose items are JSON texts, sent as they are (see sendJsonPage in listing.ts). */
+export interface JsonPage {
+  items: string[]
+  nextCursor: string | null
+  limit: number
+  total?: number
+}
+
+/** What a repository supplies to list one page as JSON texts: the SQL of its sort keys, its query and its count. */
+export interface JsonListSource {
+  /** The SQL of each sort key's field (ListSpec.sort[...].field) and of the row id. */
+  columns: { id: Sql, sort: Record<string, Sql> }
+  /** One page: the list's filters AND `keyset.where`, ORDER BY `keyset.orderBy`, LIMIT `keyset.take`. */
+  find(keyset: { where: Sql, orderBy: Sql, take: number, sortValue: Sql }): Promise<JsonRow[]>
+  count(): Promise<number>
+}
+
+export async function listJsonPage (plan: PagePlan, request: { count?: boolean }, source: JsonListSource): Promise<JsonPage> {
+  const columnOf = (field: string): Sql => {
+    const found = source.columns.sort[field]
+    if (found === undefined) throw new Error(`No SQL column for the sort field ${field}`)
+    return found
+  }
+  const { where, orderBy } = keysetSql(plan, columnOf, source.columns.id)
+  const [rows, total] = await Promise.all([
+    source.find({ where, orderBy, take: plan.take, sortValue: columnOf(plan.key.field) }),
+    request.count === true ? source.count() : Promise.resolve(undefined)
+  ])
+  const { rows: pageRows, nextCursor } = plan.page(rows.map((row) => ({ id: row.id, [plan.key.field]: row.sortValue, item: row.item })))
+  return { items: pageRows.map((row) => row.item), nextCursor, limit: plan.limit, ...(total === undefined ? {} : { total }) }
 }
 
 /** Parses a comma-separated list parameter (include, fields) against its allowed names. */

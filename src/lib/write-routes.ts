@@ -5,7 +5,6 @@ import { beginIdempotentRequest, idempotencyKeyHeader, releaseIdempotencyKey } f
 import type { WritableResource } from '../plugins/app/writes/resources.ts'
 import { problemResponse, slug } from '../schemas/common.ts'
 import { metricCodeInput } from '../schemas/writes.ts'
-import { entityTag } from './entity-tag.ts'
 import { pagingParameters, sendPage } from './listing.ts'
 
 // The write routes of one resource, the same for every resource: POST (201, Location, ETag; Idempotency-Key), PATCH
@@ -106,7 +105,7 @@ export function writeRoutes (resource: WritableResource, options: { detail: bool
         }
       }, async (request, reply) => {
         const found = await fastify.writer.find(resource, keyOf(resource, request))
-        reply.header('etag', entityTag(found))
+        reply.header('etag', request.entityTag(found.version))
         reply.header('last-modified', new Date((found as unknown as { updatedAt: string }).updatedAt).toUTCString())
         return found
       })

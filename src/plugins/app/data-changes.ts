@@ -4,6 +4,11 @@ import { DataChanges } from '../../lib/data-changes.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     dataChanges: DataChanges
+    /**
+     * The data's version (the data_version row, moved on by every committed change): at once while changes are heard
+     * and none came since it was last read, else after one small query.
+     */
+    dataVersion(): number | Promise<number>
   }
 }
 
@@ -22,6 +27,21 @@ export default fp(async (fastify) => {
     }
   })
   fastify.decorate('dataChanges', changes)
+
+  // The version read last and the generation of changes it was read under: still current while no change was heard
+  // since (a change notified after the read moves the generation on, so the value is read again).
+  let known: { value: number, generation: number } | null = null
+  const read = async (): Promise<number> => {
+    const generation = changes.generation
+    const [row] = await fastify.prisma.$queryRaw<Array<{ value: number }>>`SELECT "value"::float8 AS value FROM data_version WHERE id = 1`
+    const value = row?.value ?? 0
+    if (changes.listening) known = { value, generation }
+    return value
+  }
+  fastify.decorate('dataVersion', () => {
+    if (known !== null && changes.listening && known.generation === changes.generation) return known.value
+    return read()
+  })
   fastify.addHook('onClose', async () => {
     await stop()
   })

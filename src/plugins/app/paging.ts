@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { CursorCodec, listPage, planPage, type ListPage, type ListSource, type ListSpec, type PagePlan, type PageRequest } from '../../lib/paging.ts'
+import { CursorCodec, listJsonPage, listPage, planPage, type JsonListSource, type JsonPage, type ListPage, type ListSource, type ListSpec, type PagePlan, type PageRequest } from '../../lib/paging.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,6 +8,8 @@ declare module 'fastify' {
       plan(spec: ListSpec, request: PageRequest): PagePlan
       /** Plans, fetches, counts (with count=true) and presents one page of a list. */
       list<Row extends { id: string }, Item>(spec: ListSpec, request: PageRequest & { count?: boolean }, source: ListSource<Row, Item>): Promise<ListPage<Item>>
+      /** The same, for a list whose items PostgreSQL writes as JSON. */
+      listJson(spec: ListSpec, request: PageRequest & { count?: boolean }, source: JsonListSource): Promise<JsonPage>
       codec: CursorCodec
     }
   }
@@ -23,6 +25,7 @@ export default fp(async (fastify) => {
   fastify.decorate('paging', {
     plan,
     list: async (spec, request, source) => listPage(plan(spec, request), request, source),
+    listJson: async (spec, request, source) => listJsonPage(plan(spec, request), request, source),
     codec
   })
 }, { name: 'paging' })

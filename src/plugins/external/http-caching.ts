@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
 import acceptNegotiator from '@fastify/accept-negotiator'
 import compress from '@fastify/compress'
@@ -6,13 +9,22 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isFhirUrl } from '../../lib/fhir/outcome.ts'
 import { createResponseCache, type CachedResponse, type Lookup, type ResponseCache, type ResponseSlot } from '../../lib/response-cache.ts'
+import { packageRoot } from '../../paths.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     responseCache: ResponseCache
   }
+  interface FastifyInstance {
+    /** The strong ETag a GET of `url` would send for this version of an entity, at this data version (for writes). */
+    entityTagFor(url: string, accept: string | undefined, dataVersion: number, version: number): string
+  }
   interface FastifyRequest {
     responseSlot: ResponseSlot | null
+    /** The data's version when this GET began (cacheable GETs only): what its ETag is made from. */
+    dataVersion: number | null
+    /** The strong ETag of this GET's answer, for a route whose answer is one entity at `version`. */
+    entityTag(version: number): string
   }
   interface FastifyContextConfig {
     /**
@@ -31,6 +43,49 @@ declare module 'fastify' {
 // - The response cache keeps a successful GET's body, ETag and describing headers, so a repeated GET costs neither a
 //   query nor serialization nor hashing. It answers after authentication, rate limiting and content negotiation
 //   (onRequest) have run for the request, and before validation: a cached URL was valid when it was computed.
+
+// ETags without building the body. Every cacheable GET's ETag is made from the data's version (one counter that every
+// committed change moves on: the data_version migration), the request's cache key and the code's build: the same
+// key at the same data version always gets the same answer, so a conditional GET whose tag names the current data
+// version is answered 304 before the route runs — one small query when nothing is cached, none while changes are
+// heard and none came. A list's tag is weak, W/"<data version>-<digest>"; an entity's is strong and also names its
+// own version, "<version>.<data version>-<digest>", which is what If-Match on PATCH and DELETE compares.
+
+/** Distinguishes builds of the code, whose answers may differ for the same data: the compiled build's digest. */
+function buildSeed (): string {
+  if (!fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`)) return 'source'
+  try {
+    return (JSON.parse(readFileSync(path.join(packageRoot, 'dist', 'build.json'), 'utf8')) as { digest?: string }).digest ?? 'dist'
+  } catch {
+    return 'dist'
+  }
+}
+const seed = buildSeed()
+
+function tagDigest (key: string, dataVersion: number, version: number | null): string {
+  return createHash('sha1').update(`${seed}\n${key}\n${dataVersion}\n${version ?? ''}`).digest('base64url').slice(0, 16)
+}
+
+export function listTag (key: string, dataVersion: number): string {
+  return `W/"${dataVersion}-${tagDigest(key, dataVersion, null)}"`
+}
+
+export function entityTag (key: string, dataVersion: number, version: number): string {
+  return `"${version}.${dataVersion}-${tagDigest(key, dataVersion, version)}"`
+}
+
+const versionedTag = /^"(?:(\d{1,9})\.)?(\d{1,15})-([A-Za-z0-9_-]{16})"$/
+
+/** Whether If-None-Match names a tag this key has at this data version (so the answer would be the same). */
+function currentTagIn (header: string, key: string, dataVersion: number): string | null {
+  for (const tag of header.split(',')) {
+    const match = versionedTag.exec(opaqueTag(tag))
+    if (match === null || Number(match[2]) !== dataVersion) continue
+    const version = match[1] === undefined ? null : Number(match[1])
+    if (match[3] === tagDigest(key, dataVersion, version)) return tag.trim()
+  }
+  return null
+}
 
 export function weakEtag (body: string | Buffer): string {
   return `W/"${createHash('sha1').update(body).digest('base64url')}"`
@@ -68,7 +123,11 @@ function cacheable (request: FastifyRequest): boolean {
  */
 function cacheKey (request: FastifyRequest): string {
   const origin = isFhirUrl(request.url) ? `${request.protocol}://${request.host}` : ''
-  return `${origin}${request.url}\n${request.headers.accept ?? ''}`
+  return requestKey(`${origin}${request.url}`, request.headers.accept)
+}
+
+function requestKey (url: string, accept: string | undefined): string {
+  return `${url}\n${accept ?? ''}`
 }
 
 function store (reply: FastifyReply, payload: string | Buffer, etag: string): CachedResponse {
@@ -133,16 +192,42 @@ export default fp(async (fastify) => {
     reply.send(body)
   }
 
+  fastify.decorateRequest('responseSlot', null)
+  fastify.decorateRequest('dataVersion', null)
+  fastify.decorateRequest('entityTag', function (this: FastifyRequest, version: number): string {
+    // Only cacheable GETs know their data version; another route that names an entity gets a tag no GET matches.
+    return this.dataVersion === null ? `"${version}.0-${'x'.repeat(16)}"` : entityTag(cacheKey(this), this.dataVersion, version)
+  })
+  fastify.decorate('entityTagFor', (url: string, accept: string | undefined, dataVersion: number, version: number) =>
+    entityTag(requestKey(url, accept), dataVersion, version))
+
+  /** Before the route runs: the data version its ETag will name, and a 304 at once if the client's tag names it. */
+  function revalidate (request: FastifyRequest, reply: FastifyReply, key: string, done: (error?: Error) => void): void {
+    const answer = (dataVersion: number): void => {
+      request.dataVersion = dataVersion
+      const ifNoneMatch = request.headers['if-none-match']
+      const tag = ifNoneMatch === undefined ? null : currentTagIn(ifNoneMatch, key, dataVersion)
+      if (tag === null) return done()
+      request.responseSlot?.abandon()
+      request.responseSlot = null
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', cacheControl)
+      reply.code(304).header('etag', tag).header('x-cache', 'revalidated')
+      reply.send()
+    }
+    const found = fastify.dataVersion()
+    if (typeof found === 'number') answer(found)
+    else found.then(answer, done)
+  }
+
   // The hooks of this plugin take callbacks rather than returning promises: they run on every request, cached hits
   // included, and most of the time have nothing to wait for.
-  fastify.decorateRequest('responseSlot', null)
   fastify.addHook('preValidation', (request, reply, done) => {
     if (!cacheable(request)) return done()
     const key = cacheKey(request)
     const answer = (found: Lookup): void => {
       if (found.kind === 'hit') return sendHit(request, reply, key, found.response)
       if (found.kind === 'miss') request.responseSlot = found.slot
-      done()
+      revalidate(request, reply, key, done)
     }
     const found = fastify.responseCache.lookup(key)
     if (found instanceof Promise) found.then(answer, done)
@@ -158,7 +243,8 @@ export default fp(async (fastify) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', cacheControl)
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload)
 
-    const etag = String(reply.getHeader('etag') ?? weakEtag(payload))
+    const etag = String(reply.getHeader('etag') ??
+      (request.dataVersion === null ? weakEtag(payload) : listTag(cacheKey(request), request.dataVersion)))
     reply.header('etag', etag)
     if (request.responseSlot !== null) {
       request.responseSlot.fill(store(reply, payload, etag))

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Prisma, UnitKind } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { department, departmentInclude, type DepartmentRow } from '../../../lib/representation.ts'
+import type { UnitKind } from '../../../generated/prisma/client.ts'
+import { join, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
 import type { DepartmentInclude } from '../../../schemas/departments.ts'
+import { departmentJson } from './department-json.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,36 +29,46 @@ export interface DepartmentFilters {
   parent?: string
 }
 
-function filterWhere (filters: DepartmentFilters): Prisma.UnitWhereInput {
-  return {
-    ...(filters.hospital === undefined ? {} : { hospital: { slug: filters.hospital } }),
-    ...(filters.kind === undefined ? {} : { kind: filters.kind }),
-    ...(filters.parent === undefined ? {} : { parent: { slug: filters.parent } })
-  }
+const sortColumns = { slug: sql`u.slug`, name: sql`u.name`, establishedYear: sql`u.established_year`, updatedAt: sql`u.updated_at` }
+
+function filterSql (filters: DepartmentFilters): Sql {
+  const conditions: Sql[] = [sql`TRUE`]
+  if (filters.hospital !== undefined) conditions.push(sql`u.hospital_id = (SELECT id FROM hospital WHERE slug = ${filters.hospital})`)
+  if (filters.kind !== undefined) conditions.push(sql`u.kind = ${filters.kind}::"UnitKind"`)
+  if (filters.parent !== undefined) conditions.push(sql`u.parent_id = (SELECT id FROM unit WHERE slug = ${filters.parent})`)
+  return join(conditions, ' AND ')
 }
 
 export function createDepartmentRepository (fastify: FastifyInstance) {
   const { prisma, paging } = fastify
 
   return {
-    async list (filters: DepartmentFilters, page: PageRequest & { count?: boolean }, includes: DepartmentInclude[]) {
-      const where = filterWhere(filters)
-      return await paging.list(departmentListSpec, page, {
-        find: async (keyset) => prisma.unit.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.UnitOrderByWithRelationInput[],
-          take: keyset.take,
-          include: departmentInclude(includes)
-        }),
-        count: async () => prisma.unit.count({ where }),
-        present: (row) => department(row as unknown as DepartmentRow)
+    /** One page of units, each written as JSON by PostgreSQL with its embeds, in one statement. */
+    async list (filters: DepartmentFilters, page: PageRequest & { count?: boolean }, includes: DepartmentInclude[], fields: string[] = []) {
+      const where = filterSql(filters)
+      const item = departmentJson('u', includes, fields)
+      return await paging.listJson(departmentListSpec, page, {
+        columns: { id: sql`u.id`, sort: sortColumns },
+        find: async (keyset) => prisma.$queryRaw<JsonRow[]>(sql`
+          SELECT u.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM unit u WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await prisma.$queryRaw<Array<{ total: number }>>(sql`SELECT count(*)::int AS total FROM unit u WHERE ${where}`)
+          return row!.total
+        }
       })
     },
 
-    /** The unit with this slug, or where the slug is an alias, the unit's canonical slug. */
+    /**
+     * The unit with this slug as JSON text with its version and last change, or where the slug is an alias, the
+     * unit's canonical slug.
+     */
     async findBySlug (slug: string, includes: DepartmentInclude[]) {
-      const row = await prisma.unit.findUnique({ where: { slug }, include: departmentInclude(includes) })
-      if (row !== null) return { department: department(row as unknown as DepartmentRow) }
+      const [row] = await prisma.$queryRaw<Array<{ version: number, updatedAt: Date, body: string }>>(sql`
+        SELECT u.version, u.updated_at AS "updatedAt", ${departmentJson('u', includes)}::text AS body
+        FROM unit u WHERE u.slug = ${slug}`)
+      if (row !== undefined) return { department: row }
       return this.resolveAlias(slug)
     },
 

@@ -15,7 +15,7 @@ export const eventListSpec: ListSpec = {
   resource: 'events',
   sort: {
     // Nullable keys sort last in both directions, so undated events end the timeline either way.
-    occurredOn: { field: 'occurredOn', type: 'date', nullable: true },
+    occurredOn: { field: 'occurredOn', type: 'date', nullable: true, dateOnly: true },
     year: { field: 'year', type: 'number', nullable: true },
     title: { field: 'title', type: 'string' },
     updatedAt: { field: 'updatedAt', type: 'date' }

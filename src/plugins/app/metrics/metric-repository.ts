@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Comparator, MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { metricDefinition, observation, observationInclude } from '../../../lib/representation.ts'
-import { unitWithSlug } from '../facts/fact-filters.ts'
+import { join, jsonObject, selectFields, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
+import { comparatorSymbols, metricDefinition } from '../../../lib/representation.ts'
+import { observationFields } from './observation-json.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +20,7 @@ export const metricCodePattern = '[a-z0-9_]+(?:\\.[a-z0-9_]+)*'
 export const observationListSpec: ListSpec = {
   resource: 'metrics',
   sort: {
-    statedOn: { field: 'statedOn', type: 'date', nullable: true },
+    statedOn: { field: 'statedOn', type: 'date', nullable: true, dateOnly: true },
     value: { field: 'value', type: 'decimal' },
     createdAt: { field: 'createdAt', type: 'date' },
     updatedAt: { field: 'updatedAt', type: 'date' }
@@ -64,23 +65,29 @@ export interface MetricDefinitionFilters {
 
 type ListPage = PageRequest & { count?: boolean }
 
-// A list of conditions rather than one object: several filters constrain the same relation (unit, metric), and
-// object keys would overwrite each other.
-function observationWhere (filters: ObservationFilters): Prisma.MetricObservationWhereInput {
-  const conditions: Prisma.MetricObservationWhereInput[] = []
-  if (filters.unitId !== undefined) conditions.push({ unitId: filters.unitId })
-  if (filters.department !== undefined) conditions.push({ unit: unitWithSlug(filters.department) })
-  if (filters.hospital !== undefined) conditions.push({ unit: { hospital: { slug: filters.hospital } } })
-  if (filters.metrics !== undefined) conditions.push({ metric: { code: { in: filters.metrics } } })
-  if (filters.category !== undefined) conditions.push({ metric: { category: filters.category } })
-  if (filters.periodKind !== undefined) conditions.push({ periodKind: filters.periodKind })
-  if (filters.comparator !== undefined) conditions.push({ comparator: filters.comparator })
-  if (filters.approximate !== undefined) conditions.push({ approximate: filters.approximate })
-  if (filters.exact === true) conditions.push({ comparator: null, approximate: false })
-  if (filters.exact === false) conditions.push({ OR: [{ comparator: { not: null } }, { approximate: true }] })
-  if (filters.statedFrom !== undefined) conditions.push({ statedOn: { gte: filters.statedFrom } })
-  if (filters.statedTo !== undefined) conditions.push({ statedOn: { lte: filters.statedTo } })
-  return { AND: conditions }
+const observationSortColumns = { statedOn: sql`o.stated_on`, value: sql`o.value`, createdAt: sql`o.created_at`, updatedAt: sql`o.updated_at` }
+
+/** The filters of a figure list in SQL, over `o` (metric_observation) and `om` (its metric_definition). */
+function observationSql (filters: ObservationFilters): Sql {
+  const conditions: Sql[] = [sql`TRUE`]
+  if (filters.unitId !== undefined) conditions.push(sql`o.unit_id = ${filters.unitId}::uuid`)
+  if (filters.department !== undefined) {
+    conditions.push(sql`o.unit_id IN (SELECT id FROM unit WHERE slug = ${filters.department} UNION ALL SELECT unit_id FROM unit_alias WHERE slug = ${filters.department})`)
+  }
+  if (filters.hospital !== undefined) {
+    conditions.push(sql`o.unit_id IN (SELECT u.id FROM unit u JOIN hospital h ON h.id = u.hospital_id WHERE h.slug = ${filters.hospital})`)
+  }
+  if (filters.metrics !== undefined) conditions.push(sql`om.code IN (${join(filters.metrics)})`)
+  if (filters.category !== undefined) conditions.push(sql`om.category = ${filters.category}::"MetricCategory"`)
+  if (filters.periodKind !== undefined) conditions.push(sql`o.period_kind = ${filters.periodKind}::"PeriodKind"`)
+  if (filters.comparator === null) conditions.push(sql`o.comparator IS NULL`)
+  else if (filters.comparator !== undefined) conditions.push(sql`o.comparator = ${comparatorSymbols[filters.comparator]}::"Comparator"`)
+  if (filters.approximate !== undefined) conditions.push(sql`o.approximate = ${filters.approximate}`)
+  if (filters.exact === true) conditions.push(sql`(o.comparator IS NULL AND NOT o.approximate)`)
+  if (filters.exact === false) conditions.push(sql`(o.comparator IS NOT NULL OR o.approximate)`)
+  if (filters.statedFrom !== undefined) conditions.push(sql`o.stated_on >= ${filters.statedFrom.toISOString().slice(0, 10)}::date`)
+  if (filters.statedTo !== undefined) conditions.push(sql`o.stated_on <= ${filters.statedTo.toISOString().slice(0, 10)}::date`)
+  return join(conditions, ' AND ')
 }
 
 function metricDefinitionWhere (filters: MetricDefinitionFilters): Prisma.MetricDefinitionWhereInput {
@@ -94,18 +101,22 @@ export function createMetricRepository (fastify: FastifyInstance) {
   const { prisma, paging } = fastify
 
   return {
-    /** Figures matching every filter given, one page at a time. */
-    async listObservations (filters: ObservationFilters, page: ListPage) {
-      const where = observationWhere(filters)
-      return await paging.list(observationListSpec, page, {
-        find: async (keyset) => prisma.metricObservation.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.MetricObservationOrderByWithRelationInput[],
-          take: keyset.take,
-          include: observationInclude
-        }),
-        count: async () => prisma.metricObservation.count({ where }),
-        present: observation
+    /** Figures matching every filter given, one page at a time, each written as JSON by PostgreSQL. */
+    async listObservations (filters: ObservationFilters, page: ListPage, fields: string[] = []) {
+      const where = observationSql(filters)
+      const item = jsonObject(selectFields(observationFields('o', 'om'), fields))
+      return await paging.listJson(observationListSpec, page, {
+        columns: { id: sql`o.id`, sort: observationSortColumns },
+        find: async (keyset) => prisma.$queryRaw<JsonRow[]>(sql`
+          SELECT o.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM metric_observation o JOIN metric_definition om ON om.id = o.metric_id
+          WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await prisma.$queryRaw<Array<{ total: number }>>(sql`
+            SELECT count(*)::int AS total FROM metric_observation o JOIN metric_definition om ON om.id = o.metric_id WHERE ${where}`)
+          return row!.total
+        }
       })
     },
 

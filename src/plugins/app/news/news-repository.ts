@@ -13,7 +13,7 @@ declare module 'fastify' {
 export const newsListSpec: ListSpec = {
   resource: 'news',
   sort: {
-    publishedOn: { field: 'publishedOn', type: 'date' },
+    publishedOn: { field: 'publishedOn', type: 'date', dateOnly: true },
     title: { field: 'title', type: 'string' },
     updatedAt: { field: 'updatedAt', type: 'date' }
   },

@@ -20,7 +20,7 @@ export const sourceListSpec: ListSpec = {
   sort: {
     fileName: { field: 'fileName', type: 'string' },
     title: { field: 'title', type: 'string' },
-    statedOn: { field: 'statedOn', type: 'date', nullable: true },
+    statedOn: { field: 'statedOn', type: 'date', nullable: true, dateOnly: true },
     updatedAt: { field: 'updatedAt', type: 'date' }
   },
   defaultSort: 'fileName'

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Prisma } from '../../../generated/prisma/client.ts'
-import { entityTag, matchesVersion, requireIfMatch, staleVersion } from '../../../lib/entity-tag.ts'
+import { matchesVersion, requireIfMatch, staleVersion } from '../../../lib/entity-tag.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import type { ProvenanceBody } from '../../../schemas/writes.ts'
 import { completeIdempotentRequest } from './idempotency.ts'
@@ -136,8 +136,24 @@ export function createWriter (fastify: FastifyInstance) {
     })
   }
 
-  function result (resource: WritableResource, representation: Representation): WriteResult {
-    return { representation, etag: entityTag(representation), location: resource.location(representation) }
+  /**
+   * What a write answers: the representation, its location and the ETag a GET of that location will send (same
+   * Accept), made from the data version this transaction moved the counter to — the row stays locked until commit,
+   * so no other write can come between.
+   */
+  async function result (db: Db, request: FastifyRequest, resource: WritableResource, representation: Representation): Promise<WriteResult> {
+    const location = resource.location(representation)
+    return { representation, etag: await etagOf(db, request, location, representation.version), location }
+  }
+
+  async function etagOf (db: Db, request: FastifyRequest, location: string, version: number): Promise<string> {
+    const [row] = await db.$queryRaw<Array<{ value: number }>>`SELECT "value"::float8 AS value FROM data_version WHERE id = 1`
+    return fastify.entityTagFor(location, request.headers.accept, row!.value, version)
+  }
+
+  /** The 412 for a write that named an older version, with the current version's ETag. */
+  async function stale (db: Db, request: FastifyRequest, resource: WritableResource, current: Representation): Promise<ProblemError> {
+    return staleVersion(resource.noun, current, await etagOf(db, request, resource.location(current), current.version))
   }
 
   async function current (db: Db, resource: WritableResource, key: string): Promise<Representation> {
@@ -159,7 +175,7 @@ export function createWriter (fastify: FastifyInstance) {
         const id = await resource.create(db, body, link)
         const after = (await resource.present(db, id))!
         await audit(db, request, resource, id, 'create', after.version, null, after)
-        const written = result(resource, after)
+        const written = await result(db, request, resource, after)
         await completeIdempotentRequest(db, request, { status: 201, ...written })
         return written
       })
@@ -169,15 +185,15 @@ export function createWriter (fastify: FastifyInstance) {
       const ifMatch = requireIfMatch(request)
       return transact(request, resource, async (db) => {
         const before = await current(db, resource, key)
-        if (!matchesVersion(ifMatch, before.version)) throw staleVersion(resource.noun, before)
+        if (!matchesVersion(ifMatch, before.version)) throw await stale(db, request, resource, before)
         const link = resource.sourced ? await resolveProvenance(db, patch.provenance as ProvenanceBody, request) : undefined
         // The update names the version it read: a concurrent writer that got there first leaves it nothing to update.
         if (!await resource.update(db, before.id, before.version, patch, link)) {
-          throw staleVersion(resource.noun, (await resource.present(db, before.id))!)
+          throw await stale(db, request, resource, (await resource.present(db, before.id))!)
         }
         const after = (await resource.present(db, before.id))!
         await audit(db, request, resource, before.id, 'update', after.version, before, after)
-        return result(resource, after)
+        return await result(db, request, resource, after)
       })
     },
 
@@ -191,7 +207,7 @@ export function createWriter (fastify: FastifyInstance) {
           `SELECT to_jsonb(t) AS row FROM "${resource.table}" t WHERE id = $1::uuid FOR UPDATE`, before.id)
         if (locked === undefined) throw notFound(resource, key)
         if (locked.row.version !== before.version || !matchesVersion(ifMatch, before.version)) {
-          throw staleVersion(resource.noun, (await resource.present(db, before.id))!)
+          throw await stale(db, request, resource, (await resource.present(db, before.id))!)
         }
         const blockers = await resource.dependents(db, before.id)
         if (blockers.length > 0) {
@@ -243,7 +259,7 @@ export function createWriter (fastify: FastifyInstance) {
           }
           const after = (await resource.present(db, record.entityId))!
           await audit(db, request, resource, record.entityId, 'restore', after.version, null, after)
-          return { ...result(resource, after), resource }
+          return { ...await result(db, request, resource, after), resource }
         })
       } catch (error) {
         if (error instanceof ProblemError && error.problem.status === 409) {

@@ -7,7 +7,6 @@ import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Condition, ConditionRelation } from '../../../schemas/facts.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
-import { entityTag } from '../../../lib/entity-tag.ts'
 
 const conditionFields = Object.keys(Condition.properties).filter((name) => name !== 'id')
 
@@ -71,7 +70,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.conditionRepository.findBySlug(request.params.slug)
     if (found === null) throw new ProblemError('notFound', `No condition has the slug "${request.params.slug}".`)
     reply.header('last-modified', found.lastModified.toUTCString())
-    reply.header('etag', entityTag(found.condition))
+    reply.header('etag', request.entityTag(found.condition.version))
     return found.condition
   })
 }

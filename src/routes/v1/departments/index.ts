@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { fieldsParameter, includeParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { fieldsParameter, includeParameter, listResponse, pagingParameters, sendJson, sendJsonPage } from '../../../lib/listing.ts'
 import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { departmentListSpec } from '../../../plugins/app/departments/department-repository.ts'
@@ -9,7 +9,6 @@ import { Department, departmentIncludes, DepartmentParams, type DepartmentInclud
 import departmentMetrics from './metrics.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
-import { entityTag } from '../../../lib/entity-tag.ts'
 
 const departmentFields = ['slug', 'name', 'kind', 'hospital', 'parent', 'aliases', 'summary', 'focus', 'establishedYear',
   'source', 'version', 'updatedAt', 'links', ...departmentIncludes] as const
@@ -48,8 +47,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { hospital, kind, parent, limit, cursor, sort, count, include, fields } = request.query
     const includes = parseNames(include, departmentIncludes, 'include') as DepartmentInclude[]
-    const page = await fastify.departmentRepository.list({ hospital, kind, parent }, { limit, cursor, sort, count }, includes)
-    return sendPage(request, reply, page, { requested: fields, allowed: departmentFields })
+    const selected = parseNames(fields, departmentFields, 'fields')
+    const page = await fastify.departmentRepository.list({ hospital, kind, parent }, { limit, cursor, sort, count }, includes, selected)
+    sendJsonPage(request, reply, page)
+    return reply
   })
 
   fastify.get('/:slug', {
@@ -81,9 +82,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
       return reply.redirect(`/v1/departments/${found.canonicalSlug}${query}`, 301)
     }
-    reply.header('last-modified', new Date(found.department.updatedAt).toUTCString())
-    reply.header('etag', entityTag(found.department))
-    return found.department
+    reply.header('last-modified', found.department.updatedAt.toUTCString())
+    reply.header('etag', request.entityTag(found.department.version))
+    sendJson(reply, found.department.body)
+    return reply
   })
 }
 

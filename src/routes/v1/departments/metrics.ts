@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { csvParameters, jsonOrCsvConfig } from '../../../lib/csv.ts'
 import { observationColumns } from '../../../lib/csv-tables.ts'
-import { fieldsParameter, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { fieldsParameter, pagingParameters, sendJsonPage } from '../../../lib/listing.ts'
+import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { observationListSpec } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse } from '../../../schemas/common.ts'
@@ -47,9 +48,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const filters = observationFilters(query)
     const unitId = await fastify.departmentRepository.idForSlug(slug)
     if (unitId === null) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
-    const page = await fastify.metricRepository.listObservations({ ...filters, unitId }, { limit, cursor, sort, count })
-    return sendPage(request, reply, page, { requested: fields, allowed: observationFields },
-      { format, bom, filename: `${slug}-metrics`, columns: observationColumns })
+    const selected = parseNames(fields, observationFields, 'fields')
+    const page = await fastify.metricRepository.listObservations({ ...filters, unitId }, { limit, cursor, sort, count }, selected)
+    sendJsonPage(request, reply, page, { format, bom, filename: `${slug}-metrics`, columns: observationColumns, fields })
+    return reply
   })
 }
 

@@ -7,7 +7,6 @@ import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { Hospital, HospitalTree } from '../../../schemas/hospitals.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
-import { entityTag } from '../../../lib/entity-tag.ts'
 
 const hospitalFields = fieldNames(Hospital)
 
@@ -83,7 +82,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.hospitalRepository.findBySlug(request.params.slug)
     if (found === null) throw notFound(request.params.slug)
     reply.header('last-modified', new Date(found.updatedAt).toUTCString())
-    reply.header('etag', entityTag(found))
+    reply.header('etag', request.entityTag(found.version))
     return found
   })
 

@@ -7,7 +7,6 @@ import { problemResponse, ref } from '../../../schemas/common.ts'
 import { MetricCategory, MetricDefinition } from '../../../schemas/metrics.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
-import { entityTag } from '../../../lib/entity-tag.ts'
 
 const metricDefinitionFields = fieldNames(MetricDefinition)
 
@@ -73,7 +72,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const definition = await fastify.metricRepository.findDefinition(code)
     if (definition === null) throw new ProblemError('notFound', `No metric has the code "${code}".`)
     reply.header('last-modified', new Date(definition.updatedAt).toUTCString())
-    reply.header('etag', entityTag(definition))
+    reply.header('etag', request.entityTag(definition.version))
     return definition
   })
 }

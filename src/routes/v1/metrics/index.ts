@@ -3,7 +3,8 @@ import { Type, type Static } from 'typebox'
 import type { Comparator } from '../../../generated/prisma/client.ts'
 import { csvParameters, jsonOrCsvConfig, jsonOrCsvResponse } from '../../../lib/csv.ts'
 import { observationColumns } from '../../../lib/csv-tables.ts'
-import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendJsonPage } from '../../../lib/listing.ts'
+import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { metricCodePattern, observationListSpec, type ObservationFilters } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
@@ -119,10 +120,11 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { department, hospital, limit, cursor, sort, count, fields, format, bom, ...query } = request.query
+    const selected = parseNames(fields, observationFields, 'fields')
     const page = await fastify.metricRepository.listObservations(
-      { department, hospital, ...observationFilters(query) }, { limit, cursor, sort, count })
-    return sendPage(request, reply, page, { requested: fields, allowed: observationFields },
-      { format, bom, filename: 'metrics', columns: observationColumns })
+      { department, hospital, ...observationFilters(query) }, { limit, cursor, sort, count }, selected)
+    sendJsonPage(request, reply, page, { format, bom, filename: 'metrics', columns: observationColumns, fields })
+    return reply
   })
 }
 

@@ -7,7 +7,6 @@ import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { NewsArticle, NewsSummary } from '../../../schemas/news.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
-import { entityTag } from '../../../lib/entity-tag.ts'
 
 const newsFields = fieldNames(NewsSummary)
 
@@ -89,7 +88,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.newsRepository.findBySlug(request.params.slug)
     if (found === null) throw new ProblemError('notFound', `No news article has the slug "${request.params.slug}".`)
     reply.header('last-modified', new Date(found.updatedAt).toUTCString())
-    reply.header('etag', entityTag(found))
+    reply.header('etag', request.entityTag(found.version))
     return found
   })
 }

@@ -1,0 +1,69 @@
+import { Prisma } from '../generated/prisma/client.ts'
+
+// Building an answer's JSON in PostgreSQL: the pieces every area's SQL uses to write its representation as one
+// statement (json_build_object, json_agg of a correlated subquery) in the formats the API promises, so the text can be
+// sent as PostgreSQL wrote it, without parsing and serialising it again in JavaScript.
+
+export type Sql = Prisma.Sql
+export const sql = Prisma.sql
+export const join = Prisma.join
+export const empty = Prisma.empty
+
+/** A property of a JSON object: its name in the API and the SQL expression of its value. */
+export type JsonField = readonly [name: string, value: Sql]
+
+const propertyName = /^[A-Za-z][A-Za-z0-9]*$/
+
+/** `json_build_object('name', value, …)`. Names are the code's own constants, never client input. */
+export function jsonObject (fields: readonly JsonField[]): Sql {
+  if (fields.length === 0) return sql`'{}'::json`
+  const parts = fields.map(([name, value]) => {
+    if (!propertyName.test(name)) throw new Error(`Not a JSON property name: ${name}`)
+    return sql`${Prisma.raw(`'${name}'`)}, ${value}`
+  })
+  return sql`json_build_object(${join(parts, ', ')})`
+}
+
+/** The JSON array of `item` over the rows `from` selects (an empty array, not null, when there are none). */
+export function jsonArray (item: Sql, from: Sql, orderBy: Sql): Sql {
+  return sql`coalesce((SELECT json_agg(${item} ORDER BY ${orderBy}) ${from}), '[]'::json)`
+}
+
+/** A timestamp as JavaScript's toISOString writes it: UTC, milliseconds, `Z`. */
+export function isoTimestamp (column: Sql): Sql {
+  return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+}
+
+/** A date as `YYYY-MM-DD` (null stays null). */
+export function isoDate (column: Sql): Sql {
+  return sql`to_char(${column}, 'YYYY-MM-DD')`
+}
+
+/** A column by its SQL name, qualified by a table alias; both are the code's own constants. */
+export function column (alias: string, name: string): Sql {
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias) || !/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a column: ${alias}.${name}`)
+  return Prisma.raw(`${alias}."${name}"`)
+}
+
+/** A table alias, as the code names it. */
+export function alias (name: string): Sql {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not an alias: ${name}`)
+  return Prisma.raw(name)
+}
+
+/** The fields to build: all of them, or `id` and those asked for with `fields` (in the order they are defined). */
+export function selectFields (fields: readonly JsonField[], selected: readonly string[]): JsonField[] {
+  if (selected.length === 0) return [...fields]
+  const wanted = new Set(selected)
+  return fields.filter(([name]) => name === 'id' || wanted.has(name))
+}
+
+/** A JSON document assembled from texts PostgreSQL wrote: `[item,item,…]`. */
+export function jsonArrayText (items: readonly string[]): string {
+  return `[${items.join(',')}]`
+}
+
+/** The fields every stored entity ends with: its version and when it last changed. */
+export function entityJson (row: string): JsonField[] {
+  return [['version', column(row, 'version')], ['updatedAt', isoTimestamp(column(row, 'updated_at'))]]
+}

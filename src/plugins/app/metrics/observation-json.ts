@@ -1,0 +1,44 @@
+import { alias, column, entityJson, isoDate, jsonObject, sql, type JsonField } from '../../../lib/json-sql.ts'
+import { unitReferenceJson } from '../departments/unit-reference-json.ts'
+import { sourceReferenceJson } from '../sources/source-json.ts'
+
+// A figure as the API shows it (schemas/metrics.ts Observation), written by PostgreSQL. The row alias `row` is a
+// metric_observation and `metric` its metric_definition, joined by the caller (lists filter on the metric).
+
+export function observationFields (row: string, metric: string): JsonField[] {
+  const comparator = column(row, 'comparator')
+  const approximate = column(row, 'approximate')
+  return [
+    ['id', column(row, 'id')],
+    ['department', unitReferenceJson(row)],
+    ['metric', jsonObject([
+      ['code', column(metric, 'code')],
+      ['name', column(metric, 'name')],
+      ['unit', column(metric, 'unit')],
+      ['unitLabel', column(metric, 'unit_label')],
+      ['category', column(metric, 'category')]
+    ])],
+    // Decimal(18,4) as a JSON number without trailing zeros, as JavaScript writes it.
+    ['value', sql`${column(row, 'value')}::float8`],
+    ['comparator', comparator],
+    ['approximate', approximate],
+    ['exact', sql`(${comparator} IS NULL AND NOT ${approximate})`],
+    ['statedValue', column(row, 'stated_value')],
+    ['period', jsonObject([
+      ['kind', column(row, 'period_kind')],
+      ['duration', column(row, 'period_duration')],
+      ['start', isoDate(column(row, 'period_start'))],
+      ['end', isoDate(column(row, 'period_end'))],
+      ['label', column(row, 'period_label')]
+    ])],
+    ['statedOn', isoDate(column(row, 'stated_on'))],
+    ['note', column(row, 'note')],
+    ['source', sourceReferenceJson(row)],
+    ...entityJson(row)
+  ]
+}
+
+/** FROM clause for a unit's figures with their metric, as `row` and `metric`. */
+export function observationsOfUnit (row: string, metric: string, unitId: ReturnType<typeof column>) {
+  return sql`FROM metric_observation ${alias(row)} JOIN metric_definition ${alias(metric)} ON ${column(metric, 'id')} = ${column(row, 'metric_id')} WHERE ${column(row, 'unit_id')} = ${unitId}`
+}
