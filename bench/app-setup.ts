@@ -36,6 +36,8 @@ export async function dropBenchDatabase (adminUrl: string): Promise<void> {
   }
 }
 
+export const benchCursorSecret = 'hospital-bench-cursor-secret-0123456789'
+
 /**
  * The app's environment: none of the caller's own app settings leak in (a DATABASE_URL in the shell would turn an
  * embedded run into a PostgreSQL one), the production defaults otherwise, and no rate limits, since the one address
@@ -48,6 +50,8 @@ export function appEnvironment (database: { DATABASE_URL: string } | { PGLITE_DA
   return {
     ...env,
     LOG_LEVEL: 'info',
+    // Fixed, so the SQL-built JSON reference signs the same paging cursors as the app (and they survive restarts).
+    CURSOR_SECRET: benchCursorSecret,
     RATE_LIMIT_PER_IP: '0',
     RATE_LIMIT_PER_KEY: '0',
     ...database,

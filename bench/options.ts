@@ -14,6 +14,13 @@ export interface BenchOptions {
   /** Measured runs per server and scenario; the median run is reported. */
   rounds: number
   connections: number
+  /** Connections for the caches-off comparisons (the issue's latency targets are at 10). */
+  uncachedConnections: number
+  /**
+   * The scaling run: the hospital counts to measure at (1 is the seed alone), each on a copy of a kept template
+   * database. Empty: the quick run on the seed, as a developer runs it.
+   */
+  hospitals: number[]
   /**
    * Cold starts of the app on its seeded database, each to /ready; the median is reported: one start is one sample of
    * a figure that varied from 2.3 s to 3.1 s between runs on the same shared machine.
@@ -33,7 +40,7 @@ export interface BenchOptions {
 }
 
 const usage = 'usage: npm run bench -- [--mode pg|embedded|both] [--duration s] [--warmup s] [--rounds n] ' +
-  '[--connections n] [--cold-starts n] [--postgres-url url] [--app-log file] [--results file] [--quick]'
+  '[--connections n] [--uncached-connections n] [--hospitals 1,10,100,500] [--cold-starts n] [--postgres-url url] [--app-log file] [--results file] [--quick]'
 
 function positiveNumber (name: string, raw: string | undefined, fallback: number, integer = false): number {
   if (raw === undefined || raw === '') return fallback
@@ -42,6 +49,12 @@ function positiveNumber (name: string, raw: string | undefined, fallback: number
     throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, not "${raw}"\n${usage}`)
   }
   return value
+}
+
+function hospitalCounts (raw: string | undefined): number[] {
+  if (raw === undefined || raw === '') return []
+  const counts = raw.split(',').map((item) => positiveNumber('--hospitals', item.trim(), 1, true))
+  return [...new Set(counts)].sort((a, b) => a - b)
 }
 
 export function parseOptions (argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -55,6 +68,8 @@ export function parseOptions (argv: string[], env: NodeJS.ProcessEnv): BenchOpti
         warmup: { type: 'string' },
         rounds: { type: 'string' },
         connections: { type: 'string' },
+        'uncached-connections': { type: 'string' },
+        hospitals: { type: 'string' },
         'cold-starts': { type: 'string' },
         'postgres-url': { type: 'string' },
         'app-log': { type: 'string' },
@@ -78,6 +93,8 @@ export function parseOptions (argv: string[], env: NodeJS.ProcessEnv): BenchOpti
     warmup: positiveNumber('--warmup', parsed.warmup ?? env.BENCH_WARMUP, quick ? 1 : 3),
     rounds: positiveNumber('--rounds', parsed.rounds ?? env.BENCH_ROUNDS, quick ? 1 : 3, true),
     connections: positiveNumber('--connections', parsed.connections ?? env.BENCH_CONNECTIONS, 50, true),
+    uncachedConnections: positiveNumber('--uncached-connections', parsed['uncached-connections'] ?? env.BENCH_UNCACHED_CONNECTIONS, 10, true),
+    hospitals: hospitalCounts(parsed.hospitals ?? env.BENCH_HOSPITALS),
     coldStarts: positiveNumber('--cold-starts', parsed['cold-starts'] ?? env.BENCH_COLD_STARTS, quick ? 1 : 3, true),
     postgresUrl: parsed['postgres-url'] ?? env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     appLog: parsed['app-log'] ?? env.BENCH_APP_LOG ?? '/dev/null',

@@ -17,28 +17,47 @@ export interface Scenario {
   path: string
 }
 
-/** The seeded hospital whose units the list scenarios read. */
-export const benchHospital = 'cqhcwc'
-export const departmentListPath = `/v1/departments?hospital=${benchHospital}&limit=20`
+/** Which hospital, unit and metric the scenarios read: the seed's own at N = 1, a synthetic one found by query above. */
+export interface ScenarioParameters {
+  hospital: string
+  department: string
+  metric: string
+  searchQuery: string
+}
 
-export const scenarios: Scenario[] = [
-  { id: 'department-list', name: 'department list', kind: 'read', method: 'GET', path: departmentListPath },
-  {
-    id: 'department-detail',
-    name: 'department detail + include',
-    kind: 'read',
-    method: 'GET',
-    path: '/v1/departments/general-gynecology?include=children,metrics,honors,services'
-  },
-  { id: 'metrics-filtered', name: 'metrics filtered', kind: 'read', method: 'GET', path: '/v1/metrics?department=general-gynecology&metric=beds' },
-  { id: 'statistics-summary', name: 'statistics summary', kind: 'read', method: 'GET', path: '/v1/statistics/summary' },
-  { id: 'statistics-ratios', name: 'statistics ratios', kind: 'read', method: 'GET', path: '/v1/statistics/ratios' },
-  { id: 'csv-export', name: 'CSV export', kind: 'read', method: 'GET', path: '/v1/metrics?format=csv&limit=100' },
-  { id: 'search', name: 'search', kind: 'read', method: 'GET', path: '/v1/search?q=surgery' },
-  { id: 'revalidation', name: '304 revalidation', kind: 'revalidation', method: 'GET', path: departmentListPath },
-  // Last: it changes the data, which would invalidate what the read scenarios measure.
-  { id: 'write', name: 'write (PATCH)', kind: 'write', method: 'PATCH', path: '/v1/departments/general-gynecology' }
-]
+export const seedParameters: ScenarioParameters = {
+  hospital: 'cqhcwc',
+  department: 'general-gynecology',
+  metric: 'beds',
+  searchQuery: 'surgery'
+}
+
+export const departmentListPath = (parameters: ScenarioParameters) => `/v1/departments?hospital=${parameters.hospital}&limit=20`
+export const departmentDetailPath = (parameters: ScenarioParameters) =>
+  `/v1/departments/${parameters.department}?include=children,metrics,honors,services`
+
+/** The cached scenarios (against the ceiling); `writes` adds the PATCH, which the seed-only run measures. */
+export function cachedScenarios (parameters: ScenarioParameters, writes: boolean): Scenario[] {
+  const list = departmentListPath(parameters)
+  return [
+    { id: 'department-list', name: 'department list', kind: 'read', method: 'GET', path: list },
+    { id: 'department-detail', name: 'department detail + include', kind: 'read', method: 'GET', path: departmentDetailPath(parameters) },
+    {
+      id: 'metrics-filtered',
+      name: 'metrics filtered',
+      kind: 'read',
+      method: 'GET',
+      path: `/v1/metrics?department=${parameters.department}&metric=${parameters.metric}`
+    },
+    { id: 'statistics-summary', name: 'statistics summary', kind: 'read', method: 'GET', path: '/v1/statistics/summary' },
+    { id: 'statistics-ratios', name: 'statistics ratios', kind: 'read', method: 'GET', path: '/v1/statistics/ratios' },
+    { id: 'csv-export', name: 'CSV export', kind: 'read', method: 'GET', path: '/v1/metrics?format=csv&limit=100' },
+    { id: 'search', name: 'search', kind: 'read', method: 'GET', path: `/v1/search?q=${encodeURIComponent(parameters.searchQuery)}` },
+    { id: 'revalidation', name: '304 revalidation', kind: 'revalidation', method: 'GET', path: list },
+    // Last: it changes the data, which would invalidate what the read scenarios measure.
+    ...(writes ? [{ id: 'write', name: 'write (PATCH)', kind: 'write', method: 'PATCH', path: `/v1/departments/${parameters.department}` } as const] : [])
+  ]
+}
 
 export interface PreparedScenario {
   scenario: Scenario

@@ -9,7 +9,7 @@ import fp from 'fastify-plugin'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { clientErrorHandler, rejectMalformedHeaders } from './lib/client-errors.ts'
-import { isDatabaseUnavailable } from './lib/database-errors.ts'
+import { databaseFailure, databaseFailureAnswers } from './lib/database-errors.ts'
 import { fhirMediaType, isFhirUrl, operationOutcome } from './lib/fhir/outcome.ts'
 import { deferredCompilers } from './lib/lazy-compilers.ts'
 import { BatchedLogDestination } from './lib/log-destination.ts'
@@ -209,12 +209,15 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
     } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's other client errors, such as a body shorter than its Content-Length.
       body = problemBody(request, error.statusCode, 'about:blank', STATUS_CODES[error.statusCode] ?? 'Client error', error.message)
-    } else if (isDatabaseUnavailable(error)) {
-      // Not a bug: the database is down, refusing or unreachable. Said plainly, with when to try again.
-      request.log.warn({ err: error }, 'database unavailable: answered 503')
-      reply.header('retry-after', '2')
+    } else if (databaseFailure(error) !== undefined) {
+      // Not a bug: the database is down or unreachable, too slow, or all connections are busy. Said plainly, with
+      // when to try again.
+      const failure = databaseFailure(error)!
+      const { detail, retryAfterSeconds } = databaseFailureAnswers[failure]
+      request.log.warn({ err: error, failure }, `database ${failure}: answered 503`)
+      reply.header('retry-after', String(retryAfterSeconds))
       const { type, title, status } = problemTypes.serviceUnavailable
-      body = problemBody(request, status, type, title, 'The database is not answering; try again in a few seconds.')
+      body = problemBody(request, status, type, title, detail)
     } else {
       request.log.error({ err: error }, 'unhandled error')
       const { type, title, status } = problemTypes.internalError

@@ -43,7 +43,13 @@ export const ConfigSchema = Type.Object({
   DATABASE_QUERY_TIMEOUT_MS: Type.Integer({
     default: 1000,
     minimum: 100,
-    description: 'How long a PostgreSQL query may take before it is abandoned (and cancelled on the server) and the request answered 503'
+    description: 'PostgreSQL\'s statement_timeout: how long the server works on one statement before cancelling it, and the request is answered 503'
+  }),
+  DATABASE_NETWORK_TIMEOUT_MS: Type.Integer({
+    default: 1000,
+    minimum: 100,
+    description: 'How much longer than DATABASE_QUERY_TIMEOUT_MS a query may go without any answer, not counting time the event ' +
+      'loop was blocked, before its connection is taken for dead, dropped, and the request answered 503'
   }),
   DATABASE_PREPARED_STATEMENTS: Type.Integer({
     default: 200,

@@ -47,7 +47,7 @@ export { DatabaseUnavailableError }
 
 export type DatabaseConfig = Pick<Config,
   'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &
-  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' | 'PGLITE_TEMPLATE'>>
+  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_NETWORK_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' | 'PGLITE_TEMPLATE'>>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
   return config.DATABASE_URL === undefined
@@ -56,23 +56,22 @@ export async function openDatabase (config: DatabaseConfig): Promise<Database> {
 }
 
 async function openPostgres (connectionString: string, config: DatabaseConfig): Promise<Database> {
-  const [{ default: pg }, { PrismaPg }, { listenPostgres }] =
-    await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./listener.ts')])
-  // A database that is down, refusing or silently unreachable must not hang requests: waiting for a connection and
-  // for a query's answer are both bounded, and the failure is answered 503 (src/lib/database-errors.ts). A query that
-  // times out takes its connection with it (the pool drops a client released with an error), so a connection stuck
-  // on a dead network path is never reused, and new ones are made once the database answers again. statement_timeout
-  // makes the server give up on the same query too. TCP keep-alive finds idle connections whose peer is gone.
-  const queryTimeoutMs = config.DATABASE_QUERY_TIMEOUT_MS ?? 1000
-  const pool = new pg.Pool({
+  const [{ default: pg }, { PrismaPg }, { listenPostgres }, { createGuardedPool }] =
+    await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./listener.ts'), import('./postgres-pool.ts')])
+  // A database that is down, refusing or silently unreachable must not hang requests, and a busy event loop must not
+  // pass for one (postgres-pool.ts): how long a statement may run is PostgreSQL's own statement_timeout; the client
+  // gives up on an answer only well past it, not counting time its event loop was blocked; waiting for a connection
+  // is bounded the same way. The failures are answered 503, each saying what it was (src/lib/database-errors.ts). A
+  // connection whose answer never came is destroyed, so one stuck on a dead network path is never reused, and new
+  // ones are made once the database answers again. TCP keep-alive finds idle connections whose peer is gone.
+  const statementTimeoutMs = config.DATABASE_QUERY_TIMEOUT_MS ?? 1000
+  const pool = createGuardedPool({
     connectionString,
     max: config.DATABASE_POOL_SIZE,
-    connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
-    query_timeout: queryTimeoutMs,
-    statement_timeout: queryTimeoutMs,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: 10_000,
-    application_name: 'hospital-departments-api'
+    applicationName: 'hospital-departments-api',
+    statementTimeoutMs,
+    noAnswerTimeoutMs: statementTimeoutMs + (config.DATABASE_NETWORK_TIMEOUT_MS ?? 1000),
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS
   })
   // An idle client's error (server restart, network drop) must not crash the process; the pool replaces it.
   pool.on('error', () => {})
