@@ -88,6 +88,7 @@ async function runOnce (target: LoadTarget, seconds: number, connections: number
   // of the same server (the alternating order runs it twice in a row) would send its first writes to the same rows
   // while those finish, and lose optimistic-concurrency races (412) that are the bench's doing, not the app's.
   if (makeBody !== undefined) await sleep(writeSettleMs)
+  await drained(target.origin)
   const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {})
     .map(([status, stats]) => [status, stats.count ?? 0]))
   const expected = statusCounts[String(target.expectedStatus)] ?? 0
@@ -98,6 +99,24 @@ async function runOnce (target: LoadTarget, seconds: number, connections: number
     p99: result.latency.p99,
     statusCounts,
     unexpected: answered - expected + result.errors
+  }
+}
+
+/**
+ * Waits until the server answers /ready again: autocannon leaves up to one request per connection in flight, which
+ * the server goes on working through; with large answers (megabytes at a large N) that work would otherwise be
+ * charged to whichever server and scenario run next.
+ */
+async function drained (origin: string): Promise<void> {
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(30_000) })
+      await response.arrayBuffer()
+      return
+    } catch {
+      await sleep(100)
+    }
   }
 }
 

@@ -2,14 +2,14 @@ import type { Static } from 'typebox'
 import type { CsvColumn } from './csv.ts'
 import { describe, fromStated, type QualifiedValue } from './qualified.ts'
 import type { ObservationBody } from '../schemas/metrics.ts'
-import type { Coverage, Ratios, Summary, Timeseries } from '../schemas/statistics.ts'
 
-// The flat, one-row-per-fact views of the figures and statistics that CSV responses carry. Every row that holds a
-// figure has the same qualifier columns, and every row that rests on one source sentence has its quote.
+// The flat, one-row-per-fact views of the figures that CSV responses carry, and the column groups every view of a
+// figure shares (the statistics' views are in plugins/app/statistics/statistics-csv.ts). Every row that holds a figure
+// has the same qualifier columns, and every row that rests on one source sentence has its quote.
 
 type Column<Row> = CsvColumn<Row>
 
-function qualifierColumns<Row> (figure: (row: Row) => QualifiedValue | null): Array<Column<Row>> {
+export function qualifierColumns<Row> (figure: (row: Row) => QualifiedValue | null): Array<Column<Row>> {
   return [
     { name: 'value', description: 'the figure; for a total or ratio, computed from the stated values', value: (row) => figure(row)?.value ?? null },
     { name: 'comparator', description: '<, <=, >= or >, empty when none', value: (row) => figure(row)?.comparator ?? null },
@@ -24,7 +24,7 @@ function qualifierColumns<Row> (figure: (row: Row) => QualifiedValue | null): Ar
 
 interface PeriodFields { kind: string, duration: string | null, start: string | null, end: string | null }
 
-function periodColumns<Row> (period: (row: Row) => PeriodFields): Array<Column<Row>> {
+export function periodColumns<Row> (period: (row: Row) => PeriodFields): Array<Column<Row>> {
   return [
     { name: 'periodKind', description: 'annual, span, cumulative or point', value: (row) => period(row).kind },
     { name: 'periodDuration', description: 'ISO 8601 duration, when stated', value: (row) => period(row).duration },
@@ -33,7 +33,7 @@ function periodColumns<Row> (period: (row: Row) => PeriodFields): Array<Column<R
   ]
 }
 
-function sourceColumns<Row> (source: (row: Row) => { title: string, quote: string } | null): Array<Column<Row>> {
+export function sourceColumns<Row> (source: (row: Row) => { title: string, quote: string } | null): Array<Column<Row>> {
   return [
     { name: 'sourceTitle', description: 'the source document', value: (row) => source(row)?.title ?? null },
     { name: 'sourceQuote', description: 'the sentence the figure was taken from, verbatim', value: (row) => source(row)?.quote ?? null }
@@ -59,89 +59,4 @@ export const observationColumns: Array<Column<ObservationBody>> = [
   { name: 'statedOn', description: 'YYYY-MM-DD the source states, when it does', value: (row) => row.statedOn },
   { name: 'note', description: 'curator\'s note', value: (row) => row.note },
   ...sourceColumns((row: ObservationBody) => row.source)
-]
-
-type SummaryGroupBody = Static<typeof Summary>['data'][number]
-type SummaryUnitBody = SummaryGroupBody['units'][number]
-/** A summary row: a group's total (unit absent) or one unit's contribution to it. */
-export interface SummaryRow { group: SummaryGroupBody, unit: SummaryUnitBody | null }
-
-export const summaryColumns: Array<Column<SummaryRow>> = [
-  { name: 'hospital', description: 'hospital slug', value: (row) => row.group.hospital.slug },
-  { name: 'metric', description: 'metric code', value: (row) => row.group.metric.code },
-  { name: 'metricName', description: 'metric name', value: (row) => row.group.metric.name },
-  { name: 'unit', description: 'UCUM unit', value: (row) => row.group.metric.unit },
-  ...periodColumns((row: SummaryRow) => row.group.period),
-  { name: 'scope', description: '`total` for the group\'s total, `department` for one unit\'s figure', value: (row) => (row.unit === null ? 'total' : 'department') },
-  { name: 'department', description: 'unit slug, empty on a total row', value: (row) => row.unit?.department.slug ?? null },
-  { name: 'departmentName', description: 'unit name, empty on a total row', value: (row) => row.unit?.department.name ?? null },
-  { name: 'statedValue', description: 'the unit\'s figure as written, empty on a total row', value: (row) => row.unit?.statedValue ?? null },
-  ...qualifierColumns((row: SummaryRow) => (row.unit === null ? row.group.total : row.unit.figure)),
-  { name: 'totalAbsent', description: 'on a total row without a total, why', value: (row) => (row.unit === null ? row.group.totalAbsent : null) },
-  { name: 'statedOn', description: 'YYYY-MM-DD the unit\'s source states', value: (row) => row.unit?.statedOn ?? null },
-  { name: 'observationIds', description: 'the figures used, space-separated', value: (row) => (row.unit === null ? row.group.observationIds.join(' ') : row.unit.observationId) },
-  ...sourceColumns((row: SummaryRow) => row.unit?.source ?? null)
-]
-
-export function summaryRows (groups: readonly SummaryGroupBody[]): SummaryRow[] {
-  return groups.flatMap((group) => [{ group, unit: null }, ...group.units.map((unit) => ({ group, unit }))])
-}
-
-type UnitRatiosBody = Static<typeof Ratios>['data'][number]
-export interface RatioRow { unit: UnitRatiosBody, ratio: UnitRatiosBody['ratios'][number] }
-
-export const ratioColumns: Array<Column<RatioRow>> = [
-  { name: 'hospital', description: 'hospital slug', value: (row) => row.unit.hospital.slug },
-  { name: 'department', description: 'unit slug', value: (row) => row.unit.department.slug },
-  { name: 'departmentName', description: 'unit name', value: (row) => row.unit.department.name },
-  { name: 'ratio', description: 'ratio code', value: (row) => row.ratio.code },
-  { name: 'ratioName', description: 'ratio name', value: (row) => row.ratio.name },
-  { name: 'formula', description: 'numerator / denominator metric codes', value: (row) => row.ratio.formula },
-  { name: 'unit', description: 'UCUM unit of the ratio', value: (row) => row.ratio.unit },
-  ...qualifierColumns((row: RatioRow) => row.ratio.value),
-  { name: 'absent', description: 'why there is no value, when there is none', value: (row) => row.ratio.absent },
-  { name: 'numeratorStatedValue', description: 'the numerator as written', value: (row) => row.ratio.inputs[0]?.statedValue ?? null },
-  { name: 'numeratorQuote', description: 'the numerator\'s source sentence', value: (row) => row.ratio.inputs[0]?.source.quote ?? null },
-  { name: 'denominatorStatedValue', description: 'the denominator as written', value: (row) => row.ratio.inputs[1]?.statedValue ?? null },
-  { name: 'denominatorQuote', description: 'the denominator\'s source sentence', value: (row) => row.ratio.inputs[1]?.source.quote ?? null },
-  { name: 'observationIds', description: 'the numerator\'s and denominator\'s figure ids, space-separated', value: (row) => row.ratio.inputs.map((input) => input.observationId).join(' ') }
-]
-
-export function ratioRows (units: readonly UnitRatiosBody[]): RatioRow[] {
-  return units.flatMap((unit) => unit.ratios.map((ratio) => ({ unit, ratio })))
-}
-
-type TimeseriesBody = Static<typeof Timeseries>
-export interface TimeseriesRow { metric: TimeseriesBody['metric'], point: TimeseriesBody['data'][number] }
-
-export const timeseriesColumns: Array<Column<TimeseriesRow>> = [
-  { name: 'metric', description: 'metric code', value: (row) => row.metric.code },
-  { name: 'unit', description: 'UCUM unit', value: (row) => row.metric.unit },
-  { name: 'at', description: 'YYYY-MM-DD where to plot the point; empty when undated', value: (row) => row.point.at },
-  { name: 'department', description: 'unit slug', value: (row) => row.point.department.slug },
-  { name: 'departmentName', description: 'unit name', value: (row) => row.point.department.name },
-  { name: 'statedValue', description: 'the figure as written', value: (row) => row.point.statedValue },
-  ...qualifierColumns((row: TimeseriesRow) => row.point.figure),
-  ...periodColumns((row: TimeseriesRow) => row.point.period),
-  { name: 'statedOn', description: 'YYYY-MM-DD the source states', value: (row) => row.point.statedOn },
-  { name: 'observationId', description: 'the figure\'s id', value: (row) => row.point.observationId },
-  ...sourceColumns((row: TimeseriesRow) => row.point.source)
-]
-
-export function timeseriesRows (series: TimeseriesBody): TimeseriesRow[] {
-  return series.data.map((point) => ({ metric: series.metric, point }))
-}
-
-type UnitCoverageBody = Static<typeof Coverage>['data'][number]
-
-export const coverageColumns: Array<Column<UnitCoverageBody>> = [
-  { name: 'hospital', description: 'hospital slug', value: (row) => row.hospital.slug },
-  { name: 'department', description: 'unit slug', value: (row) => row.department.slug },
-  { name: 'departmentName', description: 'unit name', value: (row) => row.department.name },
-  { name: 'kind', description: 'division, department or center', value: (row) => row.department.kind },
-  { name: 'reportedCount', description: 'metrics reported', value: (row) => row.reported.length },
-  { name: 'missingCount', description: 'metrics missing', value: (row) => row.missing.length },
-  { name: 'completeness', description: 'reportedCount / (reportedCount + missingCount)', value: (row) => row.completeness },
-  { name: 'reported', description: 'metric codes reported, space-separated', value: (row) => row.reported.join(' ') },
-  { name: 'missing', description: 'metric codes missing, space-separated', value: (row) => row.missing.join(' ') }
 ]

@@ -1,3 +1,5 @@
+import { Readable, pipeline } from 'node:stream'
+import { stringify as csvStream, type Options } from 'csv-stringify'
 import { stringify } from 'csv-stringify/sync'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
@@ -36,8 +38,8 @@ export function wantsCsv (request: FastifyRequest, format: 'json' | 'csv' | unde
   return request.accepts().type(['application/json', csvMediaType]) === csvMediaType
 }
 
-export function toCsv<Row> (columns: ReadonlyArray<CsvColumn<Row>>, rows: readonly Row[], options: { bom?: boolean } = {}): string {
-  return stringify(rows.map((row) => columns.map((column) => column.value(row))), {
+function stringifyOptions<Row> (columns: ReadonlyArray<CsvColumn<Row>>, options: { bom?: boolean }): Options {
+  return {
     header: true,
     columns: columns.map((column) => column.name),
     record_delimiter: 'windows',
@@ -47,7 +49,35 @@ export function toCsv<Row> (columns: ReadonlyArray<CsvColumn<Row>>, rows: readon
     bom: options.bom ?? false,
     escape_formulas: true,
     cast: { boolean: (value) => (value ? 'true' : 'false') }
+  }
+}
+
+export function toCsv<Row> (columns: ReadonlyArray<CsvColumn<Row>>, rows: readonly Row[], options: { bom?: boolean } = {}): string {
+  return stringify(rows.map((row) => columns.map((column) => column.value(row))), stringifyOptions(columns, options))
+}
+
+/**
+ * Sends batches of rows (pages read from the database, say) as a CSV attachment written as they come, through
+ * csv-stringify's stream: the next batch is read only when the client has taken the previous one's bytes, so one
+ * batch is in memory at a time whatever the size of the whole. The first batch is awaited before anything is sent,
+ * so a failure to read it is still answered as a problem; a failure later can only cut the response short (the status
+ * is gone), and is logged. The promise settles once the rows start to flow.
+ */
+export async function sendCsvStream<Row> (reply: FastifyReply, filename: string, columns: ReadonlyArray<CsvColumn<Row>>,
+  batches: AsyncIterable<Row[]>, options: { bom?: boolean } = {}): Promise<void> {
+  const iterator = batches[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  async function * records () {
+    for (let batch = first; batch.done !== true; batch = await iterator.next()) {
+      for (const row of batch.value) yield columns.map((column) => column.value(row))
+    }
+  }
+  const csv = csvStream(stringifyOptions(columns, options))
+  pipeline(Readable.from(records()), csv, (error) => {
+    if (error !== undefined && error !== null) reply.log.warn({ err: error }, 'CSV stream ended before its last row (the client left, or a later page failed)')
   })
+  // Not returned: a reply is a thenable that settles when the response ends, which an async caller would wait for.
+  reply.type(csvContentType).header('content-disposition', `attachment; filename="${filename}.csv"`).send(csv)
 }
 
 /** Sends rows as a CSV attachment named `<filename>.csv`. */
@@ -80,20 +110,3 @@ export function jsonOrCsvResponse (json: TSchema, description: string, columns: 
 
 /** The route config of a resource served as JSON or CSV (the 406 hook reads `produces`). */
 export const jsonOrCsvConfig = { produces: ['application/json', csvMediaType] }
-
-export interface CsvView<Body, Row> {
-  filename: string
-  columns: ReadonlyArray<CsvColumn<Row>>
-  rows: (body: Body) => Row[]
-}
-
-/**
- * Sends `body` as CSV when the client asked for it, and otherwise returns it for the JSON serializer. Either way the
- * response varies with Accept, which shared caches must know.
- */
-export function jsonOrCsv<Body, Row> (request: FastifyRequest, reply: FastifyReply,
-  query: { format?: 'json' | 'csv' | undefined, bom?: boolean | undefined }, body: Body, view: CsvView<Body, Row>): Body | FastifyReply {
-  reply.header('vary', 'accept')
-  if (!wantsCsv(request, query.format)) return body
-  return sendCsv(reply, view.filename, view.columns, view.rows(body), { bom: query.bom ?? false })
-}

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { HospitalReference, IsoDate, ref, SourceReference, UnitReference } from './common.ts'
+import { HospitalReference, IsoDate, PageInfo, ref, SourceReference, UnitReference } from './common.ts'
 import { MetricDefinitionSummary } from './metrics.ts'
 
 export const QualifiedValue = Type.Object({
@@ -19,6 +19,15 @@ export const QualifiedValue = Type.Object({
   additionalProperties: false
 })
 
+export const SummaryUnit = Type.Object({
+  department: ref(UnitReference),
+  figure: ref(QualifiedValue),
+  statedValue: Type.String({ examples: ['more than 30,000'] }),
+  statedOn: Type.Union([ref(IsoDate), Type.Null()]),
+  observationId: Type.String({ format: 'uuid' }),
+  source: ref(SourceReference)
+}, { $id: 'SummaryUnit', description: 'The figure one unit contributed to a group (its latest for the period), with its source', additionalProperties: false })
+
 export const SummaryGroup = Type.Object({
   hospital: ref(HospitalReference),
   metric: ref(MetricDefinitionSummary),
@@ -29,22 +38,30 @@ export const SummaryGroup = Type.Object({
     start: Type.Union([ref(IsoDate), Type.Null()]),
     end: Type.Union([ref(IsoDate), Type.Null()])
   }, { additionalProperties: false, description: 'The one period every figure of the group is for' }),
-  total: Type.Union([ref(QualifiedValue), Type.Null()], { description: 'Across the units; null when the metric is not additive' }),
+  total: Type.Union([ref(QualifiedValue), Type.Null()], { description: 'Across every unit of the group (not only those listed in `units`); null when the metric is not additive' }),
   totalAbsent: Type.Union([Type.String(), Type.Null()], { description: 'Why there is no total, when there is none' }),
-  units: Type.Array(Type.Object({
-    department: ref(UnitReference),
-    figure: ref(QualifiedValue),
-    statedValue: Type.String({ examples: ['more than 30,000'] }),
-    statedOn: Type.Union([ref(IsoDate), Type.Null()]),
-    observationId: Type.String({ format: 'uuid' }),
-    source: ref(SourceReference)
-  }, { additionalProperties: false }), { description: 'The figure each unit contributed (its latest for this period), with its source' }),
-  observationIds: Type.Array(Type.String({ format: 'uuid' }), { description: 'The observations the total is computed from' })
+  unitCount: Type.Integer({ minimum: 1, description: 'How many units the group (and its total) covers', examples: [3] }),
+  units: Type.Array(ref(SummaryUnit), {
+    maxItems: 100,
+    description: 'The first units of the group by slug, as many as the `units` parameter asks for; `links.units` lists them all'
+  }),
+  links: Type.Object({
+    units: Type.String({
+      description: 'Every unit of the group, a page at a time: GET /v1/statistics/summary/units with the group\'s hospital, metric and period',
+      examples: ['/v1/statistics/summary/units?hospital=cqhcwc&metric=beds&periodKind=point']
+    })
+  }, { additionalProperties: false })
 }, { $id: 'SummaryGroup', description: 'One metric for one period across a hospital\'s units', additionalProperties: false })
 
 export const Summary = Type.Object({
-  data: Type.Array(ref(SummaryGroup))
-}, { $id: 'Summary', description: 'Totals per hospital, metric and period, with the breakdown per unit', additionalProperties: false })
+  data: Type.Array(ref(SummaryGroup)),
+  page: ref(PageInfo)
+}, { $id: 'Summary', description: 'A page of totals per hospital, metric and period, each with its first units', additionalProperties: false })
+
+export const SummaryUnits = Type.Object({
+  data: Type.Array(ref(SummaryUnit)),
+  page: ref(PageInfo)
+}, { $id: 'SummaryUnits', description: 'A page of the units of one summary group, by slug', additionalProperties: false })
 
 export const RatioInput = Type.Object({
   metric: Type.String({ examples: ['beds'] }),
@@ -70,7 +87,8 @@ export const UnitRatios = Type.Object({
 }, { $id: 'UnitRatios', description: 'The derived indicators of one unit whose inputs exist', additionalProperties: false })
 
 export const Ratios = Type.Object({
-  data: Type.Array(ref(UnitRatios))
+  data: Type.Array(ref(UnitRatios)),
+  page: ref(PageInfo)
 }, { $id: 'Ratios', additionalProperties: false })
 
 export const TimeseriesPoint = Type.Object({
@@ -91,7 +109,8 @@ export const TimeseriesPoint = Type.Object({
 
 export const Timeseries = Type.Object({
   metric: ref(MetricDefinitionSummary),
-  data: Type.Array(ref(TimeseriesPoint), { description: 'Oldest first; undated points last' })
+  data: Type.Array(ref(TimeseriesPoint), { description: 'Oldest first; undated points last' }),
+  page: ref(PageInfo)
 }, { $id: 'Timeseries', additionalProperties: false })
 
 export const UnitCoverage = Type.Object({
@@ -104,7 +123,8 @@ export const UnitCoverage = Type.Object({
 
 export const Coverage = Type.Object({
   metrics: Type.Array(Type.String(), { description: 'The metric codes coverage is measured against' }),
-  data: Type.Array(ref(UnitCoverage))
+  data: Type.Array(ref(UnitCoverage)),
+  page: ref(PageInfo)
 }, { $id: 'Coverage', description: 'Which metrics each unit reports, and which are missing', additionalProperties: false })
 
-export const schemas = [QualifiedValue, SummaryGroup, Summary, RatioInput, UnitRatio, UnitRatios, Ratios, TimeseriesPoint, Timeseries, UnitCoverage, Coverage]
+export const schemas = [QualifiedValue, SummaryUnit, SummaryGroup, Summary, SummaryUnits, RatioInput, UnitRatio, UnitRatios, Ratios, TimeseriesPoint, Timeseries, UnitCoverage, Coverage]

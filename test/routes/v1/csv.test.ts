@@ -46,7 +46,8 @@ async function headerOf (url: string): Promise<string[]> {
 }
 
 t.test('summary: a total row per group, then one row per unit, with the qualifier and the source quote', async (t) => {
-  const json = (await get('/v1/statistics/summary')).json<{ data: Array<{ metric: { code: string }, period: { kind: string }, total: Qualified | null, totalAbsent: string | null, units: Array<{ department: { slug: string }, figure: Qualified, statedValue: string, observationId: string, source: { quote: string } }> }> }>()
+  // The CSV holds every group with every unit; one JSON page of 100 groups showing up to 100 units each is all of the seed's.
+  const json = (await get('/v1/statistics/summary?limit=100&units=100')).json<{ data: Array<{ metric: { code: string }, period: { kind: string }, total: Qualified | null, totalAbsent: string | null, units: Array<{ department: { slug: string }, figure: Qualified, statedValue: string, observationId: string, source: { quote: string } }> }> }>()
   const rows = await csvOf('/v1/statistics/summary')
   t.equal(rows.length, json.data.reduce((count, group) => count + 1 + group.units.length, 0))
   let index = 0
@@ -168,16 +169,21 @@ t.test('negotiation: Accept or format chooses, JSON by default; anything else is
   t.equal(elsewhere.statusCode, 406, 'a resource without a CSV form refuses text/csv')
 })
 
-t.test('caching and compression work on CSV as on JSON', async (t) => {
-  const json = await get('/v1/statistics/summary')
-  const csv = await get('/v1/statistics/summary', { accept: 'text/csv' })
+t.test('caching and compression: a page of figures as CSV is cached like JSON; a streamed statistics CSV is compressed', async (t) => {
+  const json = await get('/v1/metrics?limit=5')
+  const csv = await get('/v1/metrics?limit=5', { accept: 'text/csv' })
   t.not(csv.headers.etag, json.headers.etag, 'each representation has its own ETag')
-  const revalidated = await get('/v1/statistics/summary', { accept: 'text/csv', 'if-none-match': String(csv.headers.etag) })
+  const revalidated = await get('/v1/metrics?limit=5', { accept: 'text/csv', 'if-none-match': String(csv.headers.etag) })
   t.equal(revalidated.statusCode, 304)
+
+  // A statistics CSV is written as it is read from the database, so there is no body to hash before it is sent.
+  const streamed = await get('/v1/statistics/summary', { accept: 'text/csv' })
+  t.equal(streamed.headers.etag, undefined, 'a stream has no ETag')
   const compressed = await get('/v1/statistics/summary', { accept: 'text/csv', 'accept-encoding': 'gzip' })
   t.equal(compressed.headers['content-encoding'], 'gzip')
-  t.equal(compressed.headers.vary, 'accept, accept-encoding')
-  t.equal(compressed.headers.etag, csv.headers.etag)
+  t.match(compressed.headers.vary, /accept/)
+  t.match(compressed.headers.vary, /accept-encoding/)
+  t.equal(compressed.body.length > 0, true)
 })
 
 t.test('bom=true: a UTF-8 byte order mark first, the same rows after it', async (t) => {

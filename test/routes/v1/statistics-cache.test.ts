@@ -67,7 +67,7 @@ t.test('every statistics endpoint is cached and invalidated', async (t) => {
     if (url.includes('coverage')) t.equal(third[index], first[index], `${url}: the same coverage, recomputed`)
     else t.not(third[index], first[index], `${url} shows the new bed count`)
   }
-  t.match(third[0], /"value":44/)
+  t.match(third[0], /"value" ?: ?44\b/, "PostgreSQL writes the summary's JSON, with a space around each colon")
 })
 
 t.test('STATISTICS_CACHE_ENTRIES=0 turns the cache off', async (t) => {

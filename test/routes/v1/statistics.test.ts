@@ -1,4 +1,9 @@
-import t from 'tap'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
+import t, { type Test } from 'tap'
+import { schemas as commonSchemas } from '../../../src/schemas/common.ts'
+import { schemas as metricSchemas } from '../../../src/schemas/metrics.ts'
+import { schemas as statisticsSchemas } from '../../../src/schemas/statistics.ts'
 import { buildTestApp, nextDataChange } from '../../helper.ts'
 
 interface Qualified { value: number, lower: number | null, upper: number | null, comparator: string | null, approximate: boolean, exact: boolean }
@@ -9,14 +14,28 @@ interface Group {
   period: { kind: string, duration: string | null, start: string | null, end: string | null }
   total: Qualified | null
   totalAbsent: string | null
+  unitCount: number
   units: Array<{ department: { slug: string }, figure: Qualified, statedValue: string, observationId: string }>
-  observationIds: string[]
+  links: { units: string }
 }
 
 const app = await buildTestApp(t)
+
+// The summary is sent as the JSON text PostgreSQL wrote, which Fastify neither serialises nor checks against the
+// response schema: every JSON answer of these tests is checked against its schema here instead.
+const ajv = new Ajv({ strict: false, allErrors: true })
+addFormats.default(ajv)
+for (const schema of [...commonSchemas, ...metricSchemas, ...statisticsSchemas]) ajv.addSchema(schema)
+function assertSchema (t: Test, id: string, body: unknown, label: string): void {
+  const validate = ajv.getSchema(id)!
+  t.ok(validate(body), `${label}: valid ${id}${validate.errors === null || validate.errors === undefined ? '' : ` ${ajv.errorsText(validate.errors)}`}`)
+}
+// A page large enough for every group of the seed, with every unit of each.
 const summary = async (query: string): Promise<Group[]> => {
-  const response = await app.inject(`/v1/statistics/summary${query}`)
+  const response = await app.inject(`/v1/statistics/summary${query}${query === '' ? '?' : '&'}limit=100&units=100`)
   t.equal(response.statusCode, 200, query)
+  t.equal(response.headers['content-type'], 'application/json; charset=utf-8')
+  assertSchema(t, 'Summary', response.json(), query)
   return response.json<{ data: Group[] }>().data
 }
 const group = (groups: Group[], code: string, kind?: string): Group | undefined =>
@@ -37,8 +56,11 @@ t.test('the seeded hospital: totals keep the qualifier of what they add up', asy
   t.match(survival.units, [{ department: { slug: 'twins-department' }, figure: { value: 84.85, exact: true } }])
   t.match(group(groups, 'research.papers')?.period, { kind: 'span', duration: 'P3Y', start: '2018-03-03', end: '2021-03-03' })
   const outpatients = group(groups, 'outpatient_visits.annual')!
-  t.same(outpatients.observationIds, outpatients.units.map((unit) => unit.observationId))
+  t.equal(outpatients.unitCount, 1)
   t.equal(outpatients.units[0]?.statedValue, 'more than 30,000')
+  t.equal(outpatients.links.units, '/v1/statistics/summary/units?hospital=cqhcwc&metric=outpatient_visits.annual&periodKind=annual&periodDuration=P1Y')
+  t.equal(group(groups, 'research.papers')?.links.units,
+    '/v1/statistics/summary/units?hospital=cqhcwc&metric=research.papers&periodKind=span&periodDuration=P3Y&periodStart=2018-03-03&periodEnd=2021-03-03')
 })
 
 t.test('across several units: exact + exact, lower bounds, approximate figures, separate periods, latest figure', async (t) => {
@@ -68,6 +90,7 @@ t.test('across several units: exact + exact, lower bounds, approximate figures, 
   t.match(group(groups, 'discharges.annual')?.total, { value: 6800, lower: 6800, upper: null, comparator: '>', exact: false },
     'more than 6,000 plus at least 800 is more than 6,800')
   t.equal(group(groups, 'beds')?.units.length, 2)
+  t.equal(group(groups, 'beds')?.unitCount, 2)
   const papers = groups.filter((candidate) => candidate.metric.code === 'research.papers')
   t.equal(papers.length, 2, 'two different three-year windows are two groups, never one sum')
 
@@ -94,13 +117,94 @@ t.test('filters: department (with the units below it), category, metric, period 
   t.same(none, [])
 })
 
+interface SummaryPage { data: Group[], page: { limit: number, nextCursor: string | null } }
+
+/** Follows Link rel="next" from `url` to the last page; every page must be valid and carry its cursor in Link too. */
+async function everyPage<Item> (t: Test, url: string, schema: string, server = app): Promise<Item[][]> {
+  const pages: Item[][] = []
+  for (let next: string | null = url; next !== null;) {
+    const response: Awaited<ReturnType<typeof app.inject>> = await server.inject(next)
+    t.equal(response.statusCode, 200, next)
+    const body = response.json<{ data: Item[], page: { nextCursor: string | null } }>()
+    assertSchema(t, schema, body, next)
+    pages.push(body.data)
+    const link = /^<([^>]+)>; rel="next"$/.exec(String(response.headers.link ?? ''))?.[1] ?? null
+    t.equal(link === null ? null : new URL(link, 'http://localhost').searchParams.get('cursor'), body.page.nextCursor, 'Link carries the cursor')
+    next = link
+  }
+  return pages
+}
+
+t.test('groups come a page at a time; each shows its first units, counts them all and links to every one', async (t) => {
+  const every = await summary('?hospital=cqhcwc')
+  t.ok(every.length > 6)
+  const pages = await everyPage<Group>(t, '/v1/statistics/summary?hospital=cqhcwc&limit=6&units=100', 'Summary')
+  t.same(pages.map((page) => page.length), [...Array(Math.ceil(every.length / 6)).keys()].map((index) => Math.min(6, every.length - index * 6)))
+  t.same(pages.flat(), every, 'the pages together are the whole summary, each group once, in order')
+  const keys = every.map((candidate) => [candidate.hospital.slug, candidate.metric.code, candidate.period.kind].join(' '))
+  t.same(keys, [...keys].sort(), 'ordered by hospital, metric and period')
+
+  // The previous tests left the seeded 88 beds and the twins department's 44 in one group.
+  const beds = (await app.inject('/v1/statistics/summary?metric=beds&units=1')).json<SummaryPage>()
+  assertSchema(t, 'Summary', beds, 'units=1')
+  t.match(beds.data, [{ unitCount: 2, total: { value: 132, exact: true }, units: [{ department: { slug: 'general-gynecology' }, figure: { value: 88 } }] }],
+    'the total covers both units; the page shows the first')
+  t.equal(beds.data[0]?.units.length, 1)
+  t.same(beds.page, { limit: 20, nextCursor: null })
+  const none = (await app.inject('/v1/statistics/summary?metric=beds&units=0')).json<SummaryPage>().data[0]
+  t.match(none, { unitCount: 2, units: [], total: { value: 132 } })
+
+  const link = beds.data[0]!.links.units
+  t.equal(link, '/v1/statistics/summary/units?hospital=cqhcwc&metric=beds&periodKind=point')
+  const units = await everyPage<Group['units'][number]>(t, `${link}&limit=1`, 'SummaryUnits')
+  t.same(units.map((page) => page.map((unit) => [unit.department.slug, unit.figure.value, unit.statedValue])),
+    [[['general-gynecology', 88, '88']], [['twins-department', 44, '44']]], 'one unit a page, by slug, each its latest figure')
+  const all = (await app.inject(link)).json<{ data: Array<Group['units'][number]>, page: unknown }>()
+  t.same(all.data[0], beds.data[0]?.units[0], 'the same entry as in the group')
+
+  const division = (await app.inject('/v1/statistics/summary?department=obstetrics-second-department&metric=beds')).json<SummaryPage>().data[0]!
+  t.match(division, { unitCount: 1, total: { value: 44 } })
+  t.equal(division.links.units, '/v1/statistics/summary/units?hospital=cqhcwc&metric=beds&periodKind=point&department=obstetrics-second-department')
+  t.same((await app.inject(division.links.units)).json<{ data: Array<{ department: { slug: string } }> }>().data.map((unit) => unit.department.slug),
+    ['twins-department'], 'the link keeps the department filter')
+
+  const papers = every.filter((candidate) => candidate.metric.code === 'research.papers')
+  for (const candidate of papers) {
+    const listed = (await app.inject(candidate.links.units)).json<{ data: Array<{ observationId: string }> }>().data
+    t.same(listed.map((unit) => unit.observationId), candidate.units.map((unit) => unit.observationId), `${candidate.links.units}: only that window`)
+  }
+
+  const cases: Array<[string, number, RegExp]> = [
+    ['?metric=beds&periodKind=point', 400, /hospital/],
+    ['?hospital=cqhcwc&metric=beds&periodKind=weekly', 400, /periodKind must be one of/],
+    ['?hospital=cqhcwc&metric=beds&periodKind=annual&periodDuration=1Y', 400, /periodDuration must match pattern/],
+    ['?hospital=cqhcwc&metric=beds&periodKind=point&periodStart=2021-13-40', 400, /periodStart must match format/],
+    ['?hospital=cqhcwc&metric=beds&periodKind=point&department=nowhere', 404, /nowhere/],
+    [`?hospital=cqhcwc&metric=beds&periodKind=point&cursor=${encodeURIComponent(String(beds.page.nextCursor ?? (await app.inject('/v1/statistics/summary?limit=1')).json<SummaryPage>().page.nextCursor))}`, 400, /another list/]
+  ]
+  for (const [query, status, detail] of cases) {
+    const response = await app.inject(`/v1/statistics/summary/units${query}`)
+    t.equal(response.statusCode, status, query)
+    t.match(response.headers['content-type'], /^application\/problem\+json/)
+    t.match(response.json(), { status, detail }, query)
+  }
+  t.same((await app.inject('/v1/statistics/summary/units?hospital=cqhcwc&metric=beds&periodKind=annual')).json(),
+    { data: [], page: { limit: 20, nextCursor: null } }, 'a group that does not exist has no units')
+})
+
 t.test('bad input', async (t) => {
   const cases: Array<[string, number, RegExp]> = [
     ['?department=nowhere', 404, /nowhere/],
     ['?category=money', 400, /category must be one of/],
     ['?metric=Beds!', 400, /metric must match pattern/],
     ['?periodKind=weekly', 400, /periodKind must be one of/],
-    ['?limit=5', 400, /limit is not a known parameter/]
+    ['?sort=metric', 400, /sort is not a known parameter/],
+    ['?limit=0', 400, /limit must be >= 1/],
+    ['?limit=101', 400, /limit must be <= 100/],
+    ['?units=101', 400, /units must be <= 100/],
+    ['?cursor=forged.cursor', 400, /not one this API issued/],
+    ['?format=csv&limit=5', 400, /leave out limit/],
+    ['?format=csv&units=1', 400, /leave out units/]
   ]
   for (const [query, status, detail] of cases) {
     const response = await app.inject(`/v1/statistics/summary${query}`)
@@ -150,6 +254,8 @@ t.test('units without inputs have no ratios; a zero denominator is absent with i
   }
   const zero = (await fresh.inject('/v1/statistics/ratios?department=obstetrics-second-department')).json<{ data: UnitRatios[] }>().data
   t.match(zero, [{ department: { slug: 'twins-department' }, ratios: [{ code: 'beds_per_nurse', value: null, absent: 'the denominator is zero' }] }])
+  const pages = await everyPage<UnitRatios>(t, '/v1/statistics/ratios?limit=1', 'Ratios', fresh)
+  t.same(pages.map((page) => page.map((unit) => unit.department.slug)), [['general-gynecology'], ['twins-department']], 'a unit a page, by slug')
 
   for (const [query, status] of [['?ratio=happiness', 400], ['?department=nowhere', 404], ['?sort=code', 400]] as const) {
     const response = await fresh.inject(`/v1/statistics/ratios${query}`)
@@ -184,10 +290,13 @@ t.test('timeseries: points in time with bounds, oldest first, undated last', asy
     ['medical-examination-center', null, 12]
   ])
   t.match(series.data[2]?.figure, { approximate: true, exact: false })
+  const pages = await everyPage<Point>(t, '/v1/statistics/timeseries?metric=beds&limit=2', 'Timeseries', fresh)
+  t.same(pages.map((page) => page.map((point) => point.department.slug)), [['twins-department', 'general-gynecology'], ['medical-examination-center']],
+    'pages in plotting order, undated last')
   const one = (await fresh.inject('/v1/statistics/timeseries?metric=beds&department=obstetrics-second-department')).json<{ data: Point[] }>()
   t.equal(one.data.length, 1)
 
-  for (const [query, status] of [['', 400], ['?metric=Beds', 400], ['?metric=heartbeats', 404], ['?metric=beds&department=nowhere', 404], ['?metric=beds&limit=3', 400]] as const) {
+  for (const [query, status] of [['', 400], ['?metric=Beds', 400], ['?metric=heartbeats', 404], ['?metric=beds&department=nowhere', 404], ['?metric=beds&limit=0', 400], ['?metric=beds&cursor=x.y', 400]] as const) {
     const response = await fresh.inject(`/v1/statistics/timeseries${query}`)
     t.equal(response.statusCode, status, query || '(no metric)')
     t.match(response.headers['content-type'], /^application\/problem\+json/)
@@ -209,6 +318,10 @@ t.test('coverage: reported and missing metrics per unit', async (t) => {
   t.equal(bySlug.get('women-health-care-division')?.completeness, 0)
   t.ok(bySlug.get('medical-examination-center')?.missing.includes('beds'))
 
+  assertSchema(t, 'Coverage', body, 'coverage')
+  const pages = await everyPage<(typeof body)['data'][number]>(t, '/v1/statistics/coverage?hospital=cqhcwc&limit=2', 'Coverage', fresh)
+  t.same(pages.map((page) => page.length), [2, 2, 1])
+  t.same(pages.flat(), body.data, 'the pages together are every unit, by slug')
   const staffing = (await fresh.inject('/v1/statistics/coverage?category=staffing&department=women-health-care-division')).json<typeof body>()
   t.equal(staffing.metrics.length, 6)
   t.same(staffing.data.map((unit) => [unit.department.slug, unit.completeness]), [['general-gynecology', 1], ['women-health-care-division', 0]])

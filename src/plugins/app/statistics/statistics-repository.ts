@@ -2,13 +2,16 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Static } from 'typebox'
 import type { MetricCategory, PeriodKind } from '../../../generated/prisma/client.ts'
+import type { CursorCodec } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
-import { describe, fromStated, ratio, sum } from '../../../lib/qualified.ts'
+import { describe, fromStated, ratio } from '../../../lib/qualified.ts'
 import { createQueryCache, queryKey } from '../../../lib/query-cache.ts'
 import { ratioDefinitions } from '../../../lib/ratios.ts'
 import { isoDate, sourceReference } from '../../../lib/representation.ts'
-import type { Coverage, SummaryGroup, Timeseries, UnitRatios } from '../../../schemas/statistics.ts'
-import { figures, latestFiguresPerMetric, latestFiguresPerPeriod, unitCoverage, unitTreeIds, type FigureRow } from './statistics-sql.ts'
+import type { Coverage, Timeseries, UnitRatios } from '../../../schemas/statistics.ts'
+import { isGroupKey, keyCursor, type KeyCursor } from './statistics-cursor.ts'
+import { ratioInputsPage, timeseriesPage, unitCoverage, unitTreeIds, type FigureRow, type PointKey } from './statistics-sql.ts'
+import { firstGroupKey, summaryPage, summaryUnitsPage, type GroupIdentity } from './summary-sql.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,106 +38,142 @@ function figureOf (row: FigureRow) {
   return fromStated(row.value.toNumber(), row.comparator, row.approximate)
 }
 
-function groupOf (rows: FigureRow[]): Static<typeof SummaryGroup> {
-  const first = rows[0]!
-  const figures = rows.map(figureOf)
-  const additive = first.metric.additive
-  return {
-    hospital: first.unit.hospital,
-    metric: { code: first.metric.code, name: first.metric.name, unit: first.metric.unit, unitLabel: first.metric.unitLabel, category: first.metric.category },
-    additive,
-    period: { kind: first.periodKind, duration: first.periodDuration, start: isoDate(first.periodStart), end: isoDate(first.periodEnd) },
-    total: additive ? describe(sum(figures)) : null,
-    totalAbsent: additive ? null : `${first.metric.name} is an average or a rate: it cannot be summed across units.`,
-    units: rows.map((row, index) => ({
-      department: { slug: row.unit.slug, name: row.unit.name, kind: row.unit.kind },
-      figure: describe(figures[index]!),
-      statedValue: row.statedValue,
-      statedOn: isoDate(row.statedOn),
-      observationId: row.id,
-      source: sourceReference(row.source, row.quote)
-    })),
-    observationIds: rows.map((row) => row.id)
-  }
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** A page of a statistic: its items and the cursor to the next page (null on the last). */
+export interface StatisticsPage<Item> {
+  data: Item[]
+  nextCursor: string | null
+}
+
+/** The JSON text of a page PostgreSQL built, and the cursor to the next page. */
+export interface JsonPage {
+  data: string
+  nextCursor: string | null
+}
+
+export interface PageParameters {
+  cursor?: string
+  limit: number
+}
+
+/** What a page of groups shows of each group's units: the first `units` of them, by slug. */
+export interface SummaryPageParameters extends PageParameters {
+  units: number
+}
+
+export interface SummaryUnitsFilters extends Omit<GroupIdentity, 'periodDuration' | 'periodStart' | 'periodEnd'> {
+  periodDuration?: string
+  periodStart?: string
+  periodEnd?: string
+  department?: string
+}
+
+function pageOf<Row, Key> (rows: Row[], limit: number, cursor: KeyCursor<Key>, key: (row: Row) => Key): { rows: Row[], nextCursor: string | null } {
+  const pageRows = rows.slice(0, limit)
+  const last = pageRows.at(-1)
+  return { rows: pageRows, nextCursor: rows.length > limit && last !== undefined ? cursor.encode(key(last)) : null }
 }
 
 /**
- * The statistics, computed from the database on every call: at most three statements each (the unit tree for a
- * department filter, a metric's definition for a timeseries or the metric list for coverage, then the figures).
+ * The statistics, computed from the database on every call, a page at a time: at most three statements each (the
+ * unit tree for a department filter, a metric's definition for a timeseries or the metric list for coverage, then
+ * the page).
  */
-function statisticsQueries (prisma: FastifyInstance['prisma']) {
+function statisticsQueries (prisma: FastifyInstance['prisma'], codec: CursorCodec) {
+  const groupCursor = keyCursor(codec, 'statistics-summary', isGroupKey)
+  const unitCursor = keyCursor(codec, 'statistics-summary-units', (value): value is string => typeof value === 'string')
+  const ratioCursor = keyCursor(codec, 'statistics-ratios', (value): value is string => typeof value === 'string')
+  const coverageCursor = keyCursor(codec, 'statistics-coverage', (value): value is string => typeof value === 'string')
+  const pointCursor = keyCursor(codec, 'statistics-timeseries', (value): value is PointKey =>
+    Array.isArray(value) && value.length === 3 && (value[0] === null || (typeof value[0] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value[0]))) &&
+    typeof value[1] === 'string' && typeof value[2] === 'string' && uuidPattern.test(value[2]))
+
   return {
     /**
-     * Totals per hospital, metric and period. Figures for different periods (kind, duration and window) are never summed
-     * together; where a unit states a metric more than once for the same period, its latest figure counts.
+     * A page of totals per hospital, metric and period, as JSON text built by PostgreSQL. Figures for different periods
+     * (kind, duration and window) are never summed together; where a unit states a metric more than once for the same
+     * period, its latest figure counts.
      */
-    async summary (filters: SummaryFilters): Promise<Array<Static<typeof SummaryGroup>>> {
+    async summary (filters: SummaryFilters & SummaryPageParameters): Promise<JsonPage> {
+      const after = filters.cursor === undefined ? firstGroupKey : groupCursor.decode(filters.cursor)
       const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      // One figure per unit, metric and period: the database has already dropped the older ones.
-      const rows = await latestFiguresPerPeriod(prisma, {
+      const page = await summaryPage(prisma, {
         hospital: filters.hospital,
+        department: filters.department,
         unitIds,
         periodKind: filters.periodKind,
         category: filters.category,
         metricCodes: filters.metric
-      })
-
-      const groups = new Map<string, FigureRow[]>()
-      for (const row of rows) {
-        const key = [row.unit.hospital.slug, row.metric.code, row.periodKind, row.periodDuration ?? '',
-          isoDate(row.periodStart) ?? '', isoDate(row.periodEnd) ?? ''].join('\u0000')
-        const group = groups.get(key)
-        if (group === undefined) groups.set(key, [row])
-        else group.push(row)
-      }
-      return [...groups.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, group]) => groupOf(group.sort((a, b) => (a.unit.slug < b.unit.slug ? -1 : 1))))
+      }, { after, limit: filters.limit, units: filters.units })
+      return { data: page.data, nextCursor: page.nextKey === null ? null : groupCursor.encode(page.nextKey) }
     },
 
-    /** Derived indicators per unit where their inputs exist, each with its formula and its inputs' provenance. */
-    async ratios (filters: RatioFilters): Promise<Array<Static<typeof UnitRatios>>> {
-      const codes = new Set(filters.ratio ?? ratioDefinitions.map((definition) => definition.code))
-      const metrics = [...new Set(ratioDefinitions.filter((definition) => codes.has(definition.code))
-        .flatMap((definition) => [definition.numerator, definition.denominator]))]
+    /** A page of one group's units: each unit's latest figure for the group's period, by unit slug. */
+    async summaryUnits (filters: SummaryUnitsFilters & PageParameters): Promise<JsonPage> {
+      const after = filters.cursor === undefined ? '' : unitCursor.decode(filters.cursor)
       const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      const rows = await latestFiguresPerMetric(prisma, { hospital: filters.hospital, unitIds, metricCodes: metrics })
+      const page = await summaryUnitsPage(prisma, {
+        hospital: filters.hospital,
+        metric: filters.metric,
+        periodKind: filters.periodKind,
+        periodDuration: filters.periodDuration ?? '',
+        periodStart: filters.periodStart ?? null,
+        periodEnd: filters.periodEnd ?? null,
+        ...(unitIds === undefined ? {} : { unitIds })
+      }, { after, limit: filters.limit })
+      return { data: page.data, nextCursor: page.nextKey === null ? null : unitCursor.encode(page.nextKey) }
+    },
+
+    /** A page of units' derived indicators, where their inputs exist, each with its formula and its inputs' provenance. */
+    async ratios (filters: RatioFilters & PageParameters): Promise<StatisticsPage<Static<typeof UnitRatios>>> {
+      const after = filters.cursor === undefined ? '' : ratioCursor.decode(filters.cursor)
+      const codes = new Set(filters.ratio ?? ratioDefinitions.map((definition) => definition.code))
+      const pairs = ratioDefinitions.filter((definition) => codes.has(definition.code))
+        .map((definition): [string, string] => [definition.numerator, definition.denominator])
+      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const rows = await ratioInputsPage(prisma, { hospital: filters.hospital, unitIds, pairs }, { after, limit: filters.limit })
       const byUnit = new Map<string, FigureRow[]>()
       for (const row of rows) byUnit.set(row.unit.slug, [...(byUnit.get(row.unit.slug) ?? []), row])
-      return [...byUnit.keys()].sort().flatMap((slug) => {
-        const result = unitRatios(byUnit.get(slug)!, codes)
-        return result === null ? [] : [result]
-      })
+      const units = [...byUnit.values()]
+      const page = pageOf(units, filters.limit, ratioCursor, (unit) => unit[0]!.unit.slug)
+      return {
+        data: page.rows.flatMap((unit) => {
+          const result = unitRatios(unit, codes)
+          return result === null ? [] : [result]
+        }),
+        nextCursor: page.nextCursor
+      }
     },
 
-    /** Every figure of one metric placed in time (period end, else the date stated), oldest first. */
-    async timeseries (filters: TimeseriesFilters): Promise<Static<typeof Timeseries>> {
+    /** A page of one metric's figures placed in time (period end, else the date stated), oldest first, undated last. */
+    async timeseries (filters: TimeseriesFilters & PageParameters): Promise<Omit<Static<typeof Timeseries>, 'page'> & { nextCursor: string | null }> {
+      const after = filters.cursor === undefined ? null : pointCursor.decode(filters.cursor)
       const metric = await prisma.metricDefinition.findUnique({ where: { code: filters.metric } })
       if (metric === null) throw new ProblemError('notFound', `No metric has the code "${filters.metric}"; see /v1/metric-definitions.`)
       const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      const rows = await figures(prisma, { metricId: metric.id, hospital: filters.hospital, unitIds })
+      const rows = await timeseriesPage(prisma, { metricId: metric.id, hospital: filters.hospital, unitIds }, { after, limit: filters.limit })
       const at = (row: FigureRow): string | null => isoDate(row.periodEnd ?? row.statedOn)
-      const points = rows.map((row) => ({
-        department: { slug: row.unit.slug, name: row.unit.name, kind: row.unit.kind },
-        at: at(row),
-        period: { kind: row.periodKind, duration: row.periodDuration, start: isoDate(row.periodStart), end: isoDate(row.periodEnd) },
-        statedOn: isoDate(row.statedOn),
-        figure: describe(figureOf(row)),
-        statedValue: row.statedValue,
-        observationId: row.id,
-        source: sourceReference(row.source, row.quote)
-      }))
-      // Oldest first, undated last; then by unit and id so the order is stable.
-      points.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff') ||
-        a.department.slug.localeCompare(b.department.slug) || a.observationId.localeCompare(b.observationId))
+      const page = pageOf(rows, filters.limit, pointCursor, (row): PointKey => [at(row), row.unit.slug, row.id])
       return {
         metric: { code: metric.code, name: metric.name, unit: metric.unit, unitLabel: metric.unitLabel, category: metric.category },
-        data: points
+        data: page.rows.map((row) => ({
+          department: { slug: row.unit.slug, name: row.unit.name, kind: row.unit.kind },
+          at: at(row),
+          period: { kind: row.periodKind, duration: row.periodDuration, start: isoDate(row.periodStart), end: isoDate(row.periodEnd) },
+          statedOn: isoDate(row.statedOn),
+          figure: describe(figureOf(row)),
+          statedValue: row.statedValue,
+          observationId: row.id,
+          source: sourceReference(row.source, row.quote)
+        })),
+        nextCursor: page.nextCursor
       }
     },
 
-    /** For each unit, which of the metrics (of a category, if given) it reports and which are missing. */
-    async coverage (filters: CoverageFilters): Promise<Static<typeof Coverage>> {
+    /** A page of units, each with which of the metrics (of a category, if given) it reports and which are missing. */
+    async coverage (filters: CoverageFilters & PageParameters): Promise<Omit<Static<typeof Coverage>, 'page'> & { nextCursor: string | null }> {
+      const after = filters.cursor === undefined ? '' : coverageCursor.decode(filters.cursor)
       const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
       const [definitions, units] = await Promise.all([
         prisma.metricDefinition.findMany({
@@ -142,12 +181,13 @@ function statisticsQueries (prisma: FastifyInstance['prisma']) {
           select: { code: true },
           orderBy: { code: 'asc' }
         }),
-        unitCoverage(prisma, { hospital: filters.hospital, unitIds })
+        unitCoverage(prisma, { hospital: filters.hospital, unitIds }, { after, limit: filters.limit })
       ])
       const codes = definitions.map((definition) => definition.code)
+      const page = pageOf(units, filters.limit, coverageCursor, (unit) => unit.slug)
       return {
         metrics: codes,
-        data: units.map((unit) => {
+        data: page.rows.map((unit) => {
           const has = new Set(unit.metricCodes)
           const reported = codes.filter((code) => has.has(code))
           return {
@@ -157,7 +197,8 @@ function statisticsQueries (prisma: FastifyInstance['prisma']) {
             missing: codes.filter((code) => !has.has(code)),
             completeness: codes.length === 0 ? 0 : reported.length / codes.length
           }
-        })
+        }),
+        nextCursor: page.nextCursor
       }
     }
   }
@@ -212,9 +253,26 @@ export interface CoverageFilters {
 /** How long a cached statistic may live even if no change is heard: a bound on staleness, should one go unheard. */
 const cacheTtlMs = 10 * 60_000
 
-/** The statistics, each cached per query until the data changes (whoever changes it). */
+/**
+ * Every page of a statistic, one after the other, fetched only as the consumer asks for the next (a CSV stream):
+ * one page is in memory at a time.
+ */
+async function * everyPage<Parameters extends PageParameters, Result extends { nextCursor: string | null }> (
+  query: (parameters: Parameters) => Promise<Result>, parameters: Omit<Parameters, 'cursor'>): AsyncGenerator<Result> {
+  let cursor: string | undefined
+  do {
+    const page = await query({ ...parameters, ...(cursor === undefined ? {} : { cursor }) } as Parameters)
+    yield page
+    cursor = page.nextCursor ?? undefined
+  } while (cursor !== undefined)
+}
+
+/**
+ * The statistics, each page cached per query until the data changes (whoever changes it); `pages` reads every page of
+ * one past the cache, for CSV streams.
+ */
 export function createStatisticsRepository (fastify: FastifyInstance) {
-  const queries = statisticsQueries(fastify.prisma)
+  const queries = statisticsQueries(fastify.prisma, fastify.paging.codec)
   const cache = createQueryCache<object>(fastify.dataChanges, { maxEntries: fastify.config.STATISTICS_CACHE_ENTRIES, ttlMs: cacheTtlMs })
   function cached<Parameters extends object, Result extends object> (name: string, query: (parameters: Parameters) => Promise<Result>) {
     return async (parameters: Parameters): Promise<Result> =>
@@ -222,9 +280,16 @@ export function createStatisticsRepository (fastify: FastifyInstance) {
   }
   return {
     summary: cached('summary', queries.summary),
+    summaryUnits: cached('summaryUnits', queries.summaryUnits),
     ratios: cached('ratios', queries.ratios),
     timeseries: cached('timeseries', queries.timeseries),
     coverage: cached('coverage', queries.coverage),
+    pages: {
+      summary: (parameters: SummaryFilters & Omit<SummaryPageParameters, 'cursor'>) => everyPage(queries.summary, parameters),
+      ratios: (parameters: RatioFilters & Omit<PageParameters, 'cursor'>) => everyPage(queries.ratios, parameters),
+      timeseries: (parameters: TimeseriesFilters & Omit<PageParameters, 'cursor'>) => everyPage(queries.timeseries, parameters),
+      coverage: (parameters: CoverageFilters & Omit<PageParameters, 'cursor'>) => everyPage(queries.coverage, parameters)
+    },
     cache
   }
 }
@@ -233,4 +298,4 @@ export type StatisticsRepository = ReturnType<typeof createStatisticsRepository>
 
 export default fp(async (fastify) => {
   fastify.decorate('statisticsRepository', createStatisticsRepository(fastify))
-}, { name: 'statistics-repository', dependencies: ['prisma', 'data-changes'] })
+}, { name: 'statistics-repository', dependencies: ['prisma', 'data-changes', 'paging'] })

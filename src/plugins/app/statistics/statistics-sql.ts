@@ -1,10 +1,11 @@
 import { Prisma, type MetricCategory, type PeriodKind, type PrismaClient, type UnitKind } from '../../../generated/prisma/client.ts'
 import type { ComparatorSymbol } from '../../../lib/qualified.ts'
 
-// The statistics read the database with hand-written SQL, one statement per step. A figure is joined to its unit,
-// hospital, metric and source in the statement that finds it (an include sends one query per relation), PostgreSQL
-// keeps only the latest figure where a unit states one more than once (DISTINCT ON), and coverage is counted with
-// array_agg rather than by reading every figure. The arithmetic on the figures stays in lib/qualified.ts. This module
+// The ratios, time series and coverage read the database with hand-written SQL, one statement per page. A figure is
+// joined to its unit, hospital, metric and source in the statement that finds it (an include sends one query per
+// relation), PostgreSQL keeps only the latest figure where a unit states one more than once (DISTINCT ON), and every
+// statement reads one page (keyset on a unique order), so its cost does not grow with the data. Their arithmetic stays
+// in lib/qualified.ts, run on a page at a time; the summary is built by PostgreSQL itself (summary-sql.ts). This module
 // exports no plugin, so autoload passes over it.
 
 type Database = Pick<PrismaClient, '$queryRaw'>
@@ -114,7 +115,7 @@ function where (conditions: Prisma.Sql[]): Prisma.Sql {
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`
 }
 
-function figureWhere (filters: FigureFilters): Prisma.Sql {
+function figureConditions (filters: FigureFilters): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = []
   if (filters.hospital !== undefined) conditions.push(Prisma.sql`h.slug = ${filters.hospital}`)
   if (filters.unitIds !== undefined) conditions.push(within(Prisma.sql`o.unit_id`, filters.unitIds))
@@ -122,34 +123,55 @@ function figureWhere (filters: FigureFilters): Prisma.Sql {
   if (filters.metricId !== undefined) conditions.push(Prisma.sql`o.metric_id = ${filters.metricId}::uuid`)
   if (filters.category !== undefined) conditions.push(Prisma.sql`m.category = ${filters.category}::"MetricCategory"`)
   if (filters.periodKind !== undefined) conditions.push(Prisma.sql`o.period_kind = ${filters.periodKind}::"PeriodKind"`)
-  return where(conditions)
+  return conditions
 }
 
 /**
- * Each unit's latest figure per metric and period (kind, duration and window), in one statement. A missing duration
- * and an empty one are one period, as they are one group in the summary.
+ * Each unit's latest figure of each of `metricCodes`, whatever its period, for the first `limit` units (by slug) after
+ * `after` that have both inputs of at least one of the ratios `pairs`: one page of the ratios, in one statement.
  */
-export async function latestFiguresPerPeriod (db: Database, filters: FigureFilters): Promise<FigureRow[]> {
-  const period = Prisma.sql`o.metric_id, o.period_kind, COALESCE(o.period_duration, ''), o.period_start, o.period_end, o.unit_id`
+export async function ratioInputsPage (db: Database, filters: { hospital?: string, unitIds?: string[], pairs: Array<[string, string]> },
+  page: { after: string, limit: number }): Promise<FigureRow[]> {
+  const states = (code: string) => Prisma.sql`EXISTS (SELECT 1 FROM metric_observation i
+    WHERE i.unit_id = u.id AND i.metric_id = (SELECT id FROM metric_definition WHERE code = ${code}))`
+  const conditions: Prisma.Sql[] = [Prisma.sql`u.slug > ${page.after}`]
+  if (filters.hospital !== undefined) conditions.push(Prisma.sql`u.hospital_id = (SELECT id FROM hospital WHERE slug = ${filters.hospital})`)
+  if (filters.unitIds !== undefined) conditions.push(within(Prisma.sql`u.id`, filters.unitIds))
+  conditions.push(filters.pairs.length === 0
+    ? Prisma.sql`FALSE`
+    : Prisma.sql`(${Prisma.join(filters.pairs.map(([numerator, denominator]) => Prisma.sql`(${states(numerator)} AND ${states(denominator)})`), ' OR ')})`)
+  const metricCodes = [...new Set(filters.pairs.flat())]
   const rows = await db.$queryRaw<FigureColumns[]>`
-    SELECT DISTINCT ON (${period}) ${figureSelect}
-    ${figureWhere(filters)}
-    ORDER BY ${period}, ${latestFirst}`
+    WITH page_units AS (SELECT u.id FROM unit u ${where(conditions)} ORDER BY u.slug LIMIT ${page.limit + 1}::int)
+    SELECT DISTINCT ON (u.slug, o.metric_id) ${figureSelect}
+    WHERE o.unit_id IN (SELECT id FROM page_units) AND ${within(Prisma.sql`m.code`, metricCodes)}
+    ORDER BY u.slug, o.metric_id, ${latestFirst}`
   return rows.map(figureRow)
 }
 
-/** Each unit's latest figure per metric, whatever its period, in one statement. */
-export async function latestFiguresPerMetric (db: Database, filters: FigureFilters): Promise<FigureRow[]> {
-  const rows = await db.$queryRaw<FigureColumns[]>`
-    SELECT DISTINCT ON (o.unit_id, o.metric_id) ${figureSelect}
-    ${figureWhere(filters)}
-    ORDER BY o.unit_id, o.metric_id, ${latestFirst}`
-  return rows.map(figureRow)
-}
+/** Where a time series point is plotted: its period's end, else the date its source states. */
+const plottedAt = Prisma.sql`COALESCE(o.period_end, o.stated_on)`
 
-/** Every figure matching the filters, in no particular order. */
-export async function figures (db: Database, filters: FigureFilters): Promise<FigureRow[]> {
-  const rows = await db.$queryRaw<FigureColumns[]>`SELECT ${figureSelect} ${figureWhere(filters)}`
+/** A time series point's key: where it is plotted (null when undated), its unit's slug and its id. */
+export type PointKey = [string | null, string, string]
+
+/**
+ * The figures of one metric after `after` in plotting order (oldest first, undated last, then by unit slug and id):
+ * one page of a time series, `limit` + 1 rows to tell whether another page follows.
+ */
+export async function timeseriesPage (db: Database, filters: FigureFilters, page: { after: PointKey | null, limit: number }): Promise<FigureRow[]> {
+  const conditions = figureConditions(filters)
+  if (page.after !== null) {
+    const [at, slug, id] = page.after
+    const sameDay = Prisma.sql`(u.slug, o.id) > (${slug}, ${id}::uuid)`
+    conditions.push(at === null
+      ? Prisma.sql`(${plottedAt} IS NULL AND ${sameDay})`
+      : Prisma.sql`(${plottedAt} > ${at}::date OR ${plottedAt} IS NULL OR (${plottedAt} = ${at}::date AND ${sameDay}))`)
+  }
+  const rows = await db.$queryRaw<FigureColumns[]>`
+    SELECT ${figureSelect} ${where(conditions)}
+    ORDER BY ${plottedAt} NULLS LAST, u.slug, o.id
+    LIMIT ${page.limit + 1}::int`
   return rows.map(figureRow)
 }
 
@@ -182,22 +204,25 @@ export interface UnitCoverageRow {
   metricCodes: string[]
 }
 
-/** Every unit matching the filters, ordered by slug, with the metrics it reports: one grouped statement. */
-export async function unitCoverage (db: Database, filters: { hospital?: string, unitIds?: string[] }): Promise<UnitCoverageRow[]> {
-  const conditions: Prisma.Sql[] = []
+/**
+ * The units matching the filters after the slug `after`, ordered by slug, `limit` + 1 of them, each with the metrics it
+ * reports: one statement, which reads only the page's units' figures.
+ */
+export async function unitCoverage (db: Database, filters: { hospital?: string, unitIds?: string[] },
+  page: { after: string, limit: number }): Promise<UnitCoverageRow[]> {
+  const conditions: Prisma.Sql[] = [Prisma.sql`u.slug > ${page.after}`]
   if (filters.hospital !== undefined) conditions.push(Prisma.sql`h.slug = ${filters.hospital}`)
   if (filters.unitIds !== undefined) conditions.push(within(Prisma.sql`u.id`, filters.unitIds))
   const rows = await db.$queryRaw<Array<Omit<UnitCoverageRow, 'hospital'> & { hospitalSlug: string, hospitalName: string, hospitalShortName: string | null }>>`
     SELECT u.slug, u.name, u.kind::text AS kind,
       h.slug AS "hospitalSlug", h.name AS "hospitalName", h.short_name AS "hospitalShortName",
-      COALESCE(array_agg(DISTINCT m.code) FILTER (WHERE m.code IS NOT NULL), '{}') AS "metricCodes"
+      ARRAY(SELECT DISTINCT m.code FROM metric_observation o JOIN metric_definition m ON m.id = o.metric_id
+        WHERE o.unit_id = u.id ORDER BY m.code) AS "metricCodes"
     FROM unit u
     JOIN hospital h ON h.id = u.hospital_id
-    LEFT JOIN metric_observation o ON o.unit_id = u.id
-    LEFT JOIN metric_definition m ON m.id = o.metric_id
     ${where(conditions)}
-    GROUP BY u.id, h.id
-    ORDER BY u.slug`
+    ORDER BY u.slug
+    LIMIT ${page.limit + 1}::int`
   return rows.map(({ hospitalSlug, hospitalName, hospitalShortName, ...unit }) => ({
     ...unit, hospital: { slug: hospitalSlug, name: hospitalName, shortName: hospitalShortName }
   }))

@@ -67,6 +67,18 @@ async function resolveProvenance (db: Db, provenance: ProvenanceBody | undefined
   return { sourceId: source, quote }
 }
 
+/**
+ * An INSERT of a table's rows from their to_jsonb copies that names only the stored columns: a generated column (a
+ * stored search vector) takes no value, and its copy in the JSON is left out.
+ */
+async function insertFromJson (db: Db, table: string, populate: 'jsonb_populate_record' | 'jsonb_populate_recordset', json: string): Promise<void> {
+  const [stored] = await db.$queryRawUnsafe<Array<{ columns: string }>>(
+    `SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS columns FROM pg_attribute
+     WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''`, `"${table}"`)
+  await db.$executeRawUnsafe(
+    `INSERT INTO "${table}" (${stored!.columns}) SELECT ${stored!.columns} FROM ${populate}(NULL::"${table}", $1::jsonb)`, json)
+}
+
 /** The PostgreSQL SQLSTATE behind a Prisma error, from a model query (P2002/P2003) or a raw one (P2010). */
 function sqlState (error: unknown): string | undefined {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined
@@ -245,17 +257,14 @@ export function createWriter (fastify: FastifyInstance) {
         return await transact(request, resource, async (db) => {
           const claimed = await db.archivedRecord.deleteMany({ where: { id: archiveId } })
           if (claimed.count === 0) throw new ProblemError('notFound', `No archived record has the id ${archiveId}.`)
-          await db.$executeRawUnsafe(
-            `INSERT INTO "${resource.table}" SELECT * FROM jsonb_populate_record(NULL::"${resource.table}", $1::jsonb)`,
-            JSON.stringify(record.row))
+          await insertFromJson(db, resource.table, 'jsonb_populate_record', JSON.stringify(record.row))
           await db.$executeRawUnsafe(
             `UPDATE "${resource.table}" SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = $1::uuid`, record.entityId)
           const dependents = record.dependents as Record<string, unknown[]>
           for (const { table } of resource.cascades) {
             const rows = dependents[table] ?? []
             if (rows.length === 0) continue
-            await db.$executeRawUnsafe(
-              `INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb)`, JSON.stringify(rows))
+            await insertFromJson(db, table, 'jsonb_populate_recordset', JSON.stringify(rows))
           }
           const after = (await resource.present(db, record.entityId))!
           await audit(db, request, resource, record.entityId, 'restore', after.version, null, after)

@@ -18,8 +18,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Search units, services, conditions, honors and news',
       description: 'PostgreSQL full-text search (English stemming) over unit names, summaries, focus and aliases, ' +
         'services, conditions, honors and news articles. `q` takes web-search syntax: words, "quoted phrases", `or`, ' +
-        'and `-word` to exclude. Hits are ranked (ts_rank_cd) with the matched text in `snippet`, best first; ' +
-        'follow `page.nextCursor` for more.',
+        'and `-word` to exclude. Hits are ranked with ts_rank, a word in a name or title counting more than in a ' +
+        'summary or description, and more there than in a body; best first, with the matched text in `snippet`. ' +
+        'Follow `page.nextCursor` for more.',
       querystring: Type.Object({
         q: Type.String({ minLength: 1, maxLength: 200, description: 'What to look for', examples: ['hysteroscopy'] }),
         kind: Type.Optional(Type.String({
