@@ -22,6 +22,12 @@ export interface Database {
   prisma: PrismaClient
   /** Runs work on one dedicated connection (migrations need a session for the advisory lock and transactions). */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>
+  /**
+   * Runs one read statement straight on the driver (pg with a named prepared statement, or PGlite) and returns its
+   * rows: for the answers PostgreSQL writes as JSON text, where Prisma's handling of raw results costs several
+   * times the driver's CPU (2.0 ms against 0.55 ms for a page of units) and adds nothing.
+   */
+  query<Row>(statement: { text: string, values: unknown[] }): Promise<Row[]>
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>
   /** The connections the app holds: for metrics. PGlite is one connection inside the process. */
@@ -85,8 +91,9 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
     )
   }
   const preparedStatements = config.DATABASE_PREPARED_STATEMENTS ?? 200
+  const nameOf = statementNames({ max: preparedStatements })
   const prisma = new PrismaClient({
-    adapter: new PrismaPg(pool, preparedStatements === 0 ? {} : { statementNameGenerator: statementNames({ max: preparedStatements }) })
+    adapter: new PrismaPg(pool, preparedStatements === 0 ? {} : { statementNameGenerator: nameOf })
   })
   let closed = false
   return {
@@ -102,6 +109,11 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
       } finally {
         await client.end()
       }
+    },
+    async query<Row> (statement: { text: string, values: unknown[] }) {
+      const name = preparedStatements === 0 ? '' : nameOf({ sql: statement.text })
+      const result = await pool.query({ text: statement.text, values: statement.values, ...(name === '' ? {} : { name }) })
+      return result.rows as Row[]
     },
     async ping () {
       await pool.query('SELECT 1')
@@ -163,6 +175,9 @@ async function openPglite (dataDir: string, sharedBuffersMb: number, templateFil
     kind: 'pglite',
     prisma,
     withSession: async (work) => work(session),
+    async query<Row> (statement: { text: string, values: unknown[] }) {
+      return (await db.query<Row>(statement.text, statement.values)).rows
+    },
     async ping () {
       await db.query('SELECT 1')
     },

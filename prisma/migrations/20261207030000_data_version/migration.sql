@@ -6,7 +6,7 @@
 -- short, and bulk loads are one transaction.
 
 CREATE TABLE "data_version" (
-    "id" SMALLINT NOT NULL,
+    "id" INTEGER NOT NULL,
     "value" BIGINT NOT NULL,
 
     CONSTRAINT "data_version_pkey" PRIMARY KEY ("id"),

@@ -33,7 +33,7 @@ export default fp(async (fastify) => {
   let known: { value: number, generation: number } | null = null
   const read = async (): Promise<number> => {
     const generation = changes.generation
-    const [row] = await fastify.prisma.$queryRaw<Array<{ value: number }>>`SELECT "value"::float8 AS value FROM data_version WHERE id = 1`
+    const [row] = await fastify.database.query<{ value: number }>({ text: 'SELECT "value"::float8 AS value FROM data_version WHERE id = 1', values: [] })
     const value = row?.value ?? 0
     if (changes.listening) known = { value, generation }
     return value

@@ -40,7 +40,7 @@ function filterSql (filters: DepartmentFilters): Sql {
 }
 
 export function createDepartmentRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { prisma, paging, database } = fastify
 
   return {
     /** One page of units, each written as JSON by PostgreSQL with its embeds, in one statement. */
@@ -49,12 +49,12 @@ export function createDepartmentRepository (fastify: FastifyInstance) {
       const item = departmentJson('u', includes, fields)
       return await paging.listJson(departmentListSpec, page, {
         columns: { id: sql`u.id`, sort: sortColumns },
-        find: async (keyset) => prisma.$queryRaw<JsonRow[]>(sql`
+        find: async (keyset) => database.query<JsonRow>(sql`
           SELECT u.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
           FROM unit u WHERE ${where} AND ${keyset.where}
           ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
         count: async () => {
-          const [row] = await prisma.$queryRaw<Array<{ total: number }>>(sql`SELECT count(*)::int AS total FROM unit u WHERE ${where}`)
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM unit u WHERE ${where}`)
           return row!.total
         }
       })
@@ -65,7 +65,7 @@ export function createDepartmentRepository (fastify: FastifyInstance) {
      * unit's canonical slug.
      */
     async findBySlug (slug: string, includes: DepartmentInclude[]) {
-      const [row] = await prisma.$queryRaw<Array<{ version: number, updatedAt: Date, body: string }>>(sql`
+      const [row] = await database.query<{ version: number, updatedAt: Date, body: string }>(sql`
         SELECT u.version, u.updated_at AS "updatedAt", ${departmentJson('u', includes)}::text AS body
         FROM unit u WHERE u.slug = ${slug}`)
       if (row !== undefined) return { department: row }
