@@ -184,10 +184,10 @@ export function keysetSql (plan: PagePlan, columnOf: (field: string) => Sql, id:
   const orderBy = Prisma.sql`${column} ${direction}${nulls}, ${id} ASC`
   if (plan.after === null) return { where: Prisma.sql`TRUE`, orderBy }
   const { value, id: lastId } = plan.after
+  // A null key (a row of the nulls that sort last) is followed only by the other nulls with a greater id.
+  if (value === null) return { where: Prisma.sql`(${column} IS NULL AND ${id} > ${lastId}::uuid)`, orderBy }
   const typed = sqlValue(value, plan.key)
-  const sameKey = value === null ? Prisma.sql`${column} IS NULL` : Prisma.sql`${column} = ${typed}`
-  const tie = Prisma.sql`(${sameKey} AND ${id} > ${lastId}::uuid)`
-  if (value === null) return { where: tie, orderBy }
+  const tie = Prisma.sql`(${column} = ${typed} AND ${id} > ${lastId}::uuid)`
   const beyond = plan.descending ? Prisma.sql`${column} < ${typed}` : Prisma.sql`${column} > ${typed}`
   const orNull = plan.key.nullable === true ? Prisma.sql` OR ${column} IS NULL` : Prisma.empty
   return { where: Prisma.sql`(${beyond}${orNull} OR ${tie})`, orderBy }
