@@ -77,3 +77,13 @@ t.test('the data version moves on with each committed change, and not on a rollb
   }))
   t.equal(await version(), committed, 'a rolled-back change does not')
 })
+
+t.test('a 304 answered before the route carries the Vary and Cache-Control of its 200', async (t) => {
+  const url = '/v1/metrics?department=general-gynecology&metric=beds'
+  const full = await app.inject(url)
+  t.equal(full.headers.vary, 'accept', 'the list answers JSON or CSV')
+  const again = await app.inject({ url, headers: { 'if-none-match': String(full.headers.etag) } })
+  t.equal(again.statusCode, 304)
+  t.equal(again.headers['x-cache'], 'revalidated')
+  for (const name of ['vary', 'cache-control', 'etag']) t.equal(again.headers[name], full.headers[name], name)
+})

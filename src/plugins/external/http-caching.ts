@@ -211,6 +211,9 @@ export default fp(async (fastify) => {
       request.responseSlot?.abandon()
       request.responseSlot = null
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', cacheControl)
+      // A 304 carries the Vary its 200 would (RFC 9110 §15.4.5): routes that answer JSON or CSV vary on Accept.
+      const produces = (request.routeOptions.config as { produces?: string[] }).produces
+      if (produces !== undefined && produces.length > 1) reply.header('vary', 'accept')
       reply.code(304).header('etag', tag).header('x-cache', 'revalidated')
       reply.send()
     }
