@@ -112,7 +112,7 @@ async function openPostgres (connectionString: string, replicaUrls: string[], co
   const routing = replicaUrls.length === 0
     ? undefined
     : createReadRouting({ factory: adapterFor(pool), pool },
-      replicaUrls.map((url, index) => ({ name: redactUrl(url), factory: adapterFor(replicaPools[index]!), pool: replicaPools[index]! })))
+      replicaPools.map((replicaPool) => ({ factory: adapterFor(replicaPool), pool: replicaPool })))
   const prisma = new PrismaClient({ adapter: routing?.factory ?? adapterFor(pool) })
   let closed = false
   return {

@@ -24,7 +24,6 @@ type Adapter = Awaited<ReturnType<PrismaPg['connect']>>
 type Query = Parameters<Adapter['queryRaw']>[0]
 
 interface Replica {
-  name: string
   adapter: Adapter
   pool: pg.Pool
   /** The last generation of changes this replica is known to have replayed. */
@@ -81,7 +80,7 @@ function isReplicaFailure (error: unknown): boolean {
 }
 
 export function createReadRouting (primary: { factory: PrismaPg, pool: pg.Pool },
-  replicaSides: Array<{ name: string, factory: PrismaPg, pool: pg.Pool }>): ReadRouting {
+  replicaSides: Array<{ factory: PrismaPg, pool: pg.Pool }>): ReadRouting {
   const context = new AsyncLocalStorage<true>()
   let generation = 0
   let closed = false
@@ -101,11 +100,16 @@ export function createReadRouting (primary: { factory: PrismaPg, pool: pg.Pool }
   /** Follows the replicas until each has replayed the primary's position as of the latest change. */
   async function catchUp (): Promise<void> {
     let pollMs = firstPollMs
+    // The primary's position is read once per change waited for, not at every poll.
+    let measured: { generation: number, lsn: bigint } | undefined
     while (!closed && replicas.some((replica) => replica.caughtUp < generation)) {
       const target = generation
       try {
-        const [row] = (await primary.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows
-        const lsn = parseLsn(row!.lsn)
+        if (measured?.generation !== target) {
+          const [row] = (await primary.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows
+          measured = { generation: target, lsn: parseLsn(row!.lsn) }
+        }
+        const { lsn } = measured
         await Promise.all(replicas.filter((replica) => replica.caughtUp < target).map(async (replica) => {
           try {
             const [replayed] = (await replica.pool.query<{ lsn: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS lsn')).rows
@@ -184,7 +188,6 @@ export function createReadRouting (primary: { factory: PrismaPg, pool: pg.Pool }
       async connect () {
         const primaryAdapter = await primary.factory.connect()
         replicas = await Promise.all(replicaSides.map(async (side) => ({
-          name: side.name,
           adapter: await side.factory.connect(),
           pool: side.pool,
           caughtUp: generation,
