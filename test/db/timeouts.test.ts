@@ -4,6 +4,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { createGuardedPool } from '../../src/db/postgres-pool.ts'
 import { databaseKind, freshDatabaseEnv, testConfig } from '../helper.ts'
+import { startTcpProxy } from '../tcp-proxy.ts'
 
 // A timeout means the database was slow or gone, never that this process was busy: a CPU-bound request that blocks
 // the event loop for a second while other requests' queries are in flight turns none of them into a 503, although
@@ -103,6 +104,26 @@ if (databaseKind !== 'postgresql') {
     })
     t.notMatch(response.body, /not answering/, 'the database is not said to be down')
     t.equal((await holder).statusCode, 200)
+  })
+
+  t.test('waiting for a connection while the database sends nothing is an unavailable database, not overload', async (t) => {
+    const env = await freshDatabaseEnv(t, { seeded: true })
+    const direct = new URL(env.DATABASE_URL!)
+    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) })
+    t.teardown(() => proxy.close())
+    const proxied = new URL(direct)
+    proxied.port = String(proxy.port)
+    const app = await buildApp(await testConfig(t, { ...shortTimeouts, DATABASE_URL: proxied.toString(), DATABASE_POOL_SIZE: '1' }))
+    t.teardown(() => app.close())
+    await app.ready()
+    t.equal((await app.inject('/v1/hospitals')).statusCode, 200)
+    proxy.setMode('blackhole')
+    // The first request's query takes the only connection and gets no answer; the second waits for that connection.
+    const [first, second] = await Promise.all([app.inject('/v1/hospitals'), app.inject('/v1/metrics')])
+    for (const response of [first, second]) {
+      t.equal(response.statusCode, 503)
+      t.match(response.json(), { detail: 'The database is not answering; try again in a few seconds.' })
+    }
   })
 
   t.test('the pool, on its own: an answer that waited out a blocked loop is taken; pg\'s own timer drops it', async (t) => {
