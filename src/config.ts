@@ -51,6 +51,12 @@ export const ConfigSchema = Type.Object({
     description: 'How much longer than DATABASE_QUERY_TIMEOUT_MS a query may go without any answer, not counting time the event ' +
       'loop was blocked, before its connection is taken for dead, dropped, and the request answered 503'
   }),
+  DATABASE_REPLICA_URLS: Type.String({
+    default: '',
+    pattern: '^(|postgres(ql)?://[^,\\s]+(,postgres(ql)?://[^,\\s]+)*)$',
+    description: 'Comma-separated PostgreSQL hot standbys of DATABASE_URL that serve GET requests\' reads once they have ' +
+      'replayed every change this process made or heard of; empty reads from the primary'
+  }),
   DATABASE_PREPARED_STATEMENTS: Type.Integer({
     default: 200,
     minimum: 0,

@@ -7,6 +7,8 @@ import { DatabaseUnavailableError } from '../lib/database-errors.ts'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import type { NotificationHandlers, StopListening } from './listener.ts'
+import type { ReadRouting } from './read-replicas.ts'
+import type { Pool } from 'pg'
 import { pgClientSession, pgliteSession, type SqlSession } from './sql-session.ts'
 import { statementNames } from './statement-names.ts'
 
@@ -34,6 +36,13 @@ export interface Database {
   poolStats(): PoolStats
   /** Delivers the channel's NOTIFY payloads to `handlers` until the returned function is called. */
   listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>
+  /**
+   * Runs work whose queries only read (a GET's handler), so that they may be served by a read replica
+   * (DATABASE_REPLICA_URLS) that has every change this process made or heard of; otherwise just runs it.
+   */
+  reading<T>(work: () => T): T
+  /** Where reads went, when there are read replicas. */
+  readRouting?: Pick<ReadRouting, 'stats' | 'settled'>
   close(): Promise<void>
 }
 
@@ -53,17 +62,24 @@ export { DatabaseUnavailableError }
 
 export type DatabaseConfig = Pick<Config,
   'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &
-  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_NETWORK_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' | 'PGLITE_TEMPLATE'>>
+  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_NETWORK_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' |
+    'DATABASE_REPLICA_URLS' | 'PGLITE_TEMPLATE'>>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
-  return config.DATABASE_URL === undefined
-    ? openPglite(config.PGLITE_DATA_DIR, config.PGLITE_SHARED_BUFFERS_MB, config.PGLITE_TEMPLATE)
-    : openPostgres(config.DATABASE_URL, config)
+  const replicaUrls = (config.DATABASE_REPLICA_URLS ?? '').split(',').filter((url) => url !== '')
+  if (config.DATABASE_URL === undefined) {
+    if (replicaUrls.length > 0) {
+      throw new DatabaseUnavailableError('DATABASE_REPLICA_URLS is set without DATABASE_URL: read replicas are replicas of a PostgreSQL primary')
+    }
+    return openPglite(config.PGLITE_DATA_DIR, config.PGLITE_SHARED_BUFFERS_MB, config.PGLITE_TEMPLATE)
+  }
+  return openPostgres(config.DATABASE_URL, replicaUrls, config)
 }
 
-async function openPostgres (connectionString: string, config: DatabaseConfig): Promise<Database> {
-  const [{ default: pg }, { PrismaPg }, { listenPostgres }, { createGuardedPool }] =
-    await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./listener.ts'), import('./postgres-pool.ts')])
+async function openPostgres (connectionString: string, replicaUrls: string[], config: DatabaseConfig): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }, { listenPostgres }, { createGuardedPool }, { createReadRouting }] =
+    await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./listener.ts'), import('./postgres-pool.ts'),
+      import('./read-replicas.ts')])
   // A database that is down, refusing or silently unreachable must not hang requests, and a busy event loop must not
   // pass for one (postgres-pool.ts): how long a statement may run is PostgreSQL's own statement_timeout; the client
   // gives up on an answer only well past it, not counting time its event loop was blocked; waiting for a connection
@@ -71,16 +87,20 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
   // connection whose answer never came is destroyed, so one stuck on a dead network path is never reused, and new
   // ones are made once the database answers again. TCP keep-alive finds idle connections whose peer is gone.
   const statementTimeoutMs = config.DATABASE_QUERY_TIMEOUT_MS ?? 1000
-  const pool = createGuardedPool({
-    connectionString,
-    max: config.DATABASE_POOL_SIZE,
-    applicationName: 'hospital-departments-api',
-    statementTimeoutMs,
-    noAnswerTimeoutMs: statementTimeoutMs + (config.DATABASE_NETWORK_TIMEOUT_MS ?? 1000),
-    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS
-  })
-  // An idle client's error (server restart, network drop) must not crash the process; the pool replaces it.
-  pool.on('error', () => {})
+  const openPool = (url: string, applicationName: string): Pool => {
+    const pool = createGuardedPool({
+      connectionString: url,
+      max: config.DATABASE_POOL_SIZE,
+      applicationName,
+      statementTimeoutMs,
+      noAnswerTimeoutMs: statementTimeoutMs + (config.DATABASE_NETWORK_TIMEOUT_MS ?? 1000),
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS
+    })
+    // An idle client's error (server restart, network drop) must not crash the process; the pool replaces it.
+    pool.on('error', () => {})
+    return pool
+  }
+  const pool = openPool(connectionString, 'hospital-departments-api')
   try {
     const client = await pool.connect()
     client.release()
@@ -92,9 +112,15 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
   }
   const preparedStatements = config.DATABASE_PREPARED_STATEMENTS ?? 200
   const nameOf = statementNames({ max: preparedStatements })
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg(pool, preparedStatements === 0 ? {} : { statementNameGenerator: nameOf })
-  })
+  const adapterFor = (adapterPool: Pool): InstanceType<typeof PrismaPg> =>
+    new PrismaPg(adapterPool, preparedStatements === 0 ? {} : { statementNameGenerator: statementNames({ max: preparedStatements }) })
+  // Replicas are not required to answer at start: one that does not is left alone and its reads go to the primary.
+  const replicaPools = replicaUrls.map((url) => openPool(url, 'hospital-departments-api replica'))
+  const routing = replicaUrls.length === 0
+    ? undefined
+    : createReadRouting({ factory: adapterFor(pool), pool },
+      replicaPools.map((replicaPool) => ({ factory: adapterFor(replicaPool), pool: replicaPool })))
+  const prisma = new PrismaClient({ adapter: routing?.factory ?? adapterFor(pool) })
   let closed = false
   return {
     kind: 'postgresql',
@@ -112,20 +138,31 @@ async function openPostgres (connectionString: string, config: DatabaseConfig): 
     },
     async query<Row> (statement: { text: string, values: unknown[] }) {
       const name = preparedStatements === 0 ? '' : nameOf({ sql: statement.text })
-      const result = await pool.query({ text: statement.text, values: statement.values, ...(name === '' ? {} : { name }) })
+      const query = { text: statement.text, values: statement.values, ...(name === '' ? {} : { name }) }
+      // A GET's read goes to a caught-up replica when there are replicas, as Prisma's reads do.
+      const result = routing === undefined ? await pool.query(query) : await routing.query(query)
       return result.rows as Row[]
     },
     async ping () {
       await pool.query('SELECT 1')
     },
     poolStats: () => ({ max: config.DATABASE_POOL_SIZE, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    listen: async (channel, handlers) =>
-      listenPostgres(connectionString, channel, handlers, { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS }),
+    listen: async (channel, handlers) => listenPostgres(connectionString, channel, routing === undefined
+      ? handlers
+      : {
+          // A commit heard of, or a gap in hearing them, sends reads to the primary until a replica has it, so that
+          // the caches it empties are not refilled from a replica that lacks it.
+          notify: (payload) => { routing.changed(); handlers.notify(payload) },
+          listening: (listening) => { routing.changed(); handlers.listening(listening) }
+        }, { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS }),
+    reading: routing === undefined ? (work) => work() : (work) => routing.reading(work),
+    ...(routing === undefined ? {} : { readRouting: routing }),
     async close () {
       if (closed) return
       closed = true
+      await routing?.close()
       await prisma.$disconnect()
-      await pool.end()
+      await Promise.all([pool.end(), ...replicaPools.map(async (replicaPool) => replicaPool.end())])
     }
   }
 }
@@ -182,6 +219,7 @@ async function openPglite (dataDir: string, sharedBuffersMb: number, templateFil
       await db.query('SELECT 1')
     },
     poolStats: () => ({ max: 1, open: db.closed ? 0 : 1 }),
+    reading: (work) => work(),
     async listen (channel, handlers) {
       // One in-process connection: a notification arrives when the transaction that sent it commits.
       const unlisten = await db.listen(channel, handlers.notify)

@@ -94,9 +94,11 @@ function guardedClientClass (guard: Guard): typeof pg.Client {
           values = undefined
         }
         let backstop: LoopAwareTimeout | undefined
-        const answered = (): void => {
+        const answered = (error?: unknown): void => {
           backstop?.cancel()
-          guard.lastProgress = performance.now()
+          // An answer is progress, an error PostgreSQL sent included (pg's DatabaseError has a severity); a broken
+          // or silent connection is not.
+          if (error == null || (typeof error === 'object' && 'severity' in error)) guard.lastProgress = performance.now()
         }
         const arm = (): void => {
           backstop = loopAwareTimeout(guard.noAnswerTimeoutMs, () => {
@@ -107,13 +109,13 @@ function guardedClientClass (guard: Guard): typeof pg.Client {
         }
         if (typeof callback === 'function') {
           const done = callback as Callback
-          query(config, values, (error: Error | null, result: unknown) => { answered(); done(error, result) })
+          query(config, values, (error: Error | null, result: unknown) => { answered(error); done(error, result) })
           arm()
           return undefined
         }
         const promise = query(config, values) as Promise<unknown>
         arm()
-        return promise.then((result) => { answered(); return result }, (error: unknown) => { answered(); throw error })
+        return promise.then((result) => { answered(); return result }, (error: unknown) => { answered(error); throw error })
       }) as typeof this.query
     }
 

@@ -4,6 +4,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { createGuardedPool } from '../../src/db/postgres-pool.ts'
 import { databaseKind, freshDatabaseEnv, testConfig } from '../helper.ts'
+import { startTcpProxy } from '../tcp-proxy.ts'
 
 // A timeout means the database was slow or gone, never that this process was busy: a CPU-bound request that blocks
 // the event loop for a second while other requests' queries are in flight turns none of them into a 503, although
@@ -24,10 +25,10 @@ const shortTimeouts = {
   STATISTICS_CACHE_ENTRIES: '0'
 }
 
-t.test('a blocked event loop turns no request in flight into a 503', async (t) => {
+// One app for the two tests that need a route of their own and these timeouts, built before them.
+const sharedApp = (async () => {
   const app = await buildApp(await testConfig(t, { ...shortTimeouts, DATABASE_POOL_SIZE: '4' }))
   t.teardown(() => app.close())
-  const inFlight = 12
   app.get('/test/cpu-bound', async () => {
     // Wait until every connection is busy with another request's query and more requests wait for one, then hold the
     // loop for five times the query timeout.
@@ -40,9 +41,17 @@ t.test('a blocked event loop turns no request in flight into a 503', async (t) =
     blockEventLoop(1000)
     return { blocked: true }
   })
+  app.get('/test/slow-query', async () => app.prisma.$queryRaw`SELECT pg_sleep(2)::text AS slept`)
   await app.ready()
+  return app
+})()
 
+t.test('a blocked event loop turns no request in flight into a 503', async (t) => {
+  const app = await sharedApp
   const urls = ['/v1/departments?limit=50', '/v1/search?q=surgery', '/v1/statistics/summary', '/v1/hospitals', '/v1/metrics']
+  // Three times the pool on PostgreSQL, so that requests also wait for a connection; the embedded database runs its
+  // queries on the event loop itself, one at a time, and one of each is enough there.
+  const inFlight = app.database.kind === 'pglite' ? urls.length : 12
   const requests = Array.from({ length: inFlight }, (_, index) => app.inject(urls[index % urls.length]!))
   const blocker = app.inject('/test/cpu-bound')
   const responses = await Promise.all(requests)
@@ -55,10 +64,7 @@ if (databaseKind !== 'postgresql') {
   t.pass('The rest is PostgreSQL only: the embedded database has no timeouts, no pool and no network')
 } else {
   t.test('a query the database takes too long over is a 503 that says the database was slow', async (t) => {
-    const app = await buildApp(await testConfig(t, shortTimeouts))
-    t.teardown(() => app.close())
-    app.get('/test/slow-query', async () => app.prisma.$queryRaw`SELECT pg_sleep(2)::text AS slept`)
-    await app.ready()
+    const app = await sharedApp
     const started = Date.now()
     const response = await app.inject('/test/slow-query')
     const elapsed = Date.now() - started
@@ -98,6 +104,26 @@ if (databaseKind !== 'postgresql') {
     })
     t.notMatch(response.body, /not answering/, 'the database is not said to be down')
     t.equal((await holder).statusCode, 200)
+  })
+
+  t.test('waiting for a connection while the database sends nothing is an unavailable database, not overload', async (t) => {
+    const env = await freshDatabaseEnv(t, { seeded: true })
+    const direct = new URL(env.DATABASE_URL!)
+    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) })
+    t.teardown(() => proxy.close())
+    const proxied = new URL(direct)
+    proxied.port = String(proxy.port)
+    const app = await buildApp(await testConfig(t, { ...shortTimeouts, DATABASE_URL: proxied.toString(), DATABASE_POOL_SIZE: '1' }))
+    t.teardown(() => app.close())
+    await app.ready()
+    t.equal((await app.inject('/v1/hospitals')).statusCode, 200)
+    proxy.setMode('blackhole')
+    // The first request's query takes the only connection and gets no answer; the second waits for that connection.
+    const [first, second] = await Promise.all([app.inject('/v1/hospitals'), app.inject('/v1/metrics')])
+    for (const response of [first, second]) {
+      t.equal(response.statusCode, 503)
+      t.match(response.json(), { detail: 'The database is not answering; try again in a few seconds.' })
+    }
   })
 
   t.test('the pool, on its own: an answer that waited out a blocked loop is taken; pg\'s own timer drops it', async (t) => {
