@@ -5,7 +5,12 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { clusterTemplateFile, pgliteStartParams, writeClusterTemplate } from '../db/pglite-cluster.ts'
+import { clusterTemplateFile, pgliteStartParams, seededTemplateFile, writeClusterTemplate, writeSeededTemplate } from '../db/pglite-cluster.ts'
+import { migrate } from '../db/migrate.ts'
+import { seedIfEmpty } from '../db/seed.ts'
+import { pgliteSession } from '../db/sql-session.ts'
+import { PrismaClient } from '../generated/prisma/client.ts'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { exitWithError, OperatorError } from '../lib/fatal.ts'
 import { packageRoot } from '../paths.ts'
 
@@ -88,9 +93,20 @@ async function main (): Promise<void> {
     await mkdir(path.dirname(buildInfoFile), { recursive: true })
     await writeFile(buildInfoFile, `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`)
   }
+  // The database a first `npm start` would make (migrated and seeded by the code just built), made here so that the
+  // server only copies it.
+  const seeded = await writeSeededTemplate(pgliteStartParams(16), digest, async (db) => {
+    await migrate(pgliteSession(db))
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) })
+    try {
+      await seedIfEmpty(prisma)
+    } finally {
+      await prisma.$disconnect()
+    }
+  })
   const ms = Math.round(performance.now() - started)
-  process.stderr.write(`build: dist/ ${upToDate ? 'up to date' : 'compiled'}, PGlite cluster template ` +
-    `${path.relative(packageRoot, clusterTemplateFile)} ${template}, in ${ms} ms\n`)
+  process.stderr.write(`build: dist/ ${upToDate ? 'up to date' : 'compiled'}, PGlite templates ` +
+    `${path.relative(packageRoot, clusterTemplateFile)} ${template} and ${path.relative(packageRoot, seededTemplateFile)} ${seeded}, in ${ms} ms\n`)
 }
 
 main().catch((error: unknown) => exitWithError('build', error))

@@ -62,7 +62,7 @@ export { DatabaseUnavailableError }
 
 export type DatabaseConfig = Pick<Config,
   'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &
-  Partial<Pick<Config, 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_NETWORK_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' |
+  Partial<Pick<Config, 'MIGRATE_ON_START' | 'SEED_ON_START' | 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_NETWORK_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' |
     'DATABASE_REPLICA_URLS' | 'PGLITE_TEMPLATE'>>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
@@ -71,7 +71,8 @@ export async function openDatabase (config: DatabaseConfig): Promise<Database> {
     if (replicaUrls.length > 0) {
       throw new DatabaseUnavailableError('DATABASE_REPLICA_URLS is set without DATABASE_URL: read replicas are replicas of a PostgreSQL primary')
     }
-    return openPglite(config.PGLITE_DATA_DIR, config.PGLITE_SHARED_BUFFERS_MB, config.PGLITE_TEMPLATE)
+    return openPglite(config.PGLITE_DATA_DIR, config.PGLITE_SHARED_BUFFERS_MB, config.PGLITE_TEMPLATE,
+      config.MIGRATE_ON_START !== false && config.SEED_ON_START !== false)
   }
   return openPostgres(config.DATABASE_URL, replicaUrls, config)
 }
@@ -167,14 +168,14 @@ async function openPostgres (connectionString: string, replicaUrls: string[], co
   }
 }
 
-async function openPglite (dataDir: string, sharedBuffersMb: number, templateFile: string | undefined): Promise<Database> {
+async function openPglite (dataDir: string, sharedBuffersMb: number, templateFile: string | undefined, seeded: boolean): Promise<Database> {
   const [{ PGlite }, { PrismaPGlite }, { ensurePgliteCluster, pgliteStartParams, templateBlob, templateFor }] =
     await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter'), import('./pglite-cluster.ts')])
   const startParams = pgliteStartParams(sharedBuffersMb)
   const inMemory = dataDir === 'memory://' || dataDir === ''
-  // A new database starts from PGLITE_TEMPLATE, or the build's empty cluster; a configured one that cannot be used is
-  // an error rather than a silent initdb.
-  const template = async (): Promise<string | undefined> => templateFor(templateFile).catch((error: unknown) => {
+  // A new database starts from PGLITE_TEMPLATE, or the build's seeded database (when it would be migrated and seeded
+  // anyway), or the build's empty cluster; a configured one that cannot be used is an error rather than a silent initdb.
+  const template = async (): Promise<string | undefined> => templateFor(templateFile, { seeded }).catch((error: unknown) => {
     throw new DatabaseUnavailableError(error instanceof Error ? error.message : String(error), { cause: error })
   })
   let unlock = async (): Promise<void> => {}

@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite'
 import t from 'tap'
 import { loadConfig } from '../../src/config.ts'
 import { openDatabase } from '../../src/db/database.ts'
-import { clusterTemplate, ensurePgliteCluster, pgliteStartParams, templateBlob, writeClusterTemplate, writeTemplate } from '../../src/db/pglite-cluster.ts'
+import { clusterTemplate, ensurePgliteCluster, pgliteStartParams, seededTemplate, templateBlob, writeClusterTemplate, writeSeededTemplate, writeTemplate } from '../../src/db/pglite-cluster.ts'
 import { pgliteTemplate } from '../database-templates.ts'
 
 // The embedded database's memory settings, and how a new on-disk cluster is created (src/db/pglite-cluster.ts).
@@ -60,6 +60,25 @@ t.test('a new data directory starts from the build\'s cluster template, and only
   t.equal(await clusterTemplate(template), undefined)
   t.equal(await ensurePgliteCluster(path.join(directory, 'other-release'), params, await clusterTemplate(template)), 'initdb')
   t.ok(existsSync(path.join(directory, 'other-release', 'PG_VERSION')))
+})
+
+t.test('the build\'s seeded template: made from the cluster template, used only by the build that made it', async (t) => {
+  const directory = t.testdir()
+  const params = pgliteStartParams(16)
+  const cluster = path.join(directory, 'cluster.tar.gz')
+  const seeded = path.join(directory, 'seeded.tar.gz')
+  await writeClusterTemplate(params, cluster)
+  const prepare = async (db: PGlite): Promise<void> => { await db.exec('CREATE TABLE seeded (id int); INSERT INTO seeded VALUES (5)') }
+  t.equal(await writeSeededTemplate(params, 'build-1', prepare, seeded, cluster), 'written')
+  t.equal(await seededTemplate(seeded, 'build-1'), seeded, 'the build that made it uses it')
+  t.equal(await seededTemplate(seeded, 'build-2'), undefined, 'another build does not')
+  t.equal(await writeSeededTemplate(params, 'build-1', async () => { throw new Error('made again') }, seeded, cluster), 'up to date')
+
+  const dataDir = path.join(directory, 'first-start')
+  t.equal(await ensurePgliteCluster(dataDir, params, seeded), 'template')
+  const db = new PGlite(dataDir, { startParams: params })
+  t.after(() => db.close())
+  t.same((await db.query<{ id: number }>('SELECT id FROM seeded')).rows, [{ id: 5 }], 'a new data directory holds what was prepared')
 })
 
 t.test('a database restored from the template arms no timer: a script that never closes it still exits', async (t) => {
