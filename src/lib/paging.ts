@@ -265,8 +265,12 @@ export async function listJsonPage (plan: PagePlan, request: { count?: boolean }
     return found
   }
   const { where, orderBy } = keysetSql(plan, columnOf, source.columns.id)
+  // A calendar date is read as its text: drivers turn a DATE into a Date at local midnight (pg) or UTC (PGlite),
+  // and the cursor must name the day whatever the server's time zone.
+  const key = columnOf(plan.key.field)
+  const sortValue = plan.key.dateOnly === true ? Prisma.sql`${key}::text` : key
   const [rows, total] = await Promise.all([
-    source.find({ where, orderBy, take: plan.take, sortValue: columnOf(plan.key.field) }),
+    source.find({ where, orderBy, take: plan.take, sortValue }),
     request.count === true ? source.count() : Promise.resolve(undefined)
   ])
   const { rows: pageRows, nextCursor } = plan.page(rows.map((row) => ({ id: row.id, [plan.key.field]: row.sortValue, item: row.item })))
