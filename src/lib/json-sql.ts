@@ -67,3 +67,9 @@ export function jsonArrayText (items: readonly string[]): string {
 export function entityJson (row: string): JsonField[] {
   return [['version', column(row, 'version')], ['updatedAt', isoTimestamp(column(row, 'updated_at'))]]
 }
+
+/** The JSON text `query` selects as `body`, parsed; null when it selects no row. */
+export async function queryJson<T> (db: Pick<Prisma.TransactionClient, '$queryRaw'>, query: Sql): Promise<T | null> {
+  const [row] = await db.$queryRaw<Array<{ body: string }>>(query)
+  return row === undefined ? null : JSON.parse(row.body) as T
+}

@@ -1,10 +1,10 @@
 import type { Static } from 'typebox'
 import type { Comparator, Prisma } from '../generated/prisma/client.ts'
 import type { Department, DepartmentInclude } from '../schemas/departments.ts'
-import type { Condition, ConditionLink, Event, Honor, Service } from '../schemas/facts.ts'
+import type { ConditionLink, Event, Honor, Service } from '../schemas/facts.ts'
 import type { Hospital } from '../schemas/hospitals.ts'
 import type { MetricDefinition, ObservationBody } from '../schemas/metrics.ts'
-import type { NewsArticle, NewsSummary } from '../schemas/news.ts'
+import type { NewsSummary } from '../schemas/news.ts'
 import type { Source } from '../schemas/sources.ts'
 
 // Database rows to public JSON: camelCase, ISO dates, numbers, references by slug, and provenance on every fact.
@@ -139,20 +139,6 @@ export function conditionLink (row: Prisma.UnitConditionGetPayload<{ include: ty
   }
 }
 
-export const conditionInclude = {
-  units: { include: conditionLinkInclude, orderBy: [{ unit: { slug: 'asc' } }, { id: 'asc' }] }
-} satisfies Prisma.ConditionInclude
-
-export function condition (row: Prisma.ConditionGetPayload<{ include: typeof conditionInclude }>): Static<typeof Condition> {
-  return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    departments: row.units.map(conditionLink),
-    ...entity(row)
-  }
-}
-
 export const eventInclude = {
   hospital: { select: hospitalReferenceSelect },
   unit: { select: unitReferenceSelect },
@@ -200,10 +186,6 @@ export function newsSummary (row: Omit<NewsRow, 'body'>): Static<typeof NewsSumm
     ...entity(row),
     links: { self: `/v1/news/${row.slug}` }
   }
-}
-
-export function newsArticle (row: NewsRow): Static<typeof NewsArticle> {
-  return { ...newsSummary(row), body: row.body }
 }
 
 export function hospital (row: Prisma.HospitalGetPayload<{ include: { source: { select: typeof sourceSelect } } }>): Static<typeof Hospital> {

@@ -10,6 +10,14 @@ export function ref<T extends TSchema> (schema: T, options: { description?: stri
   return Type.Unsafe<Static<T>>({ $ref: `${id}#`, ...options })
 }
 
+/**
+ * A $ref to a registered schema named by its $id, for a schema whose module imports this one (ref() would need it
+ * at load time, and the two modules would wait on each other). `T` is what the code may rely on in its values.
+ */
+export function refById<T = Record<string, unknown>> (id: string, options: { description?: string } = {}) {
+  return Type.Unsafe<T>({ $ref: `${id}#`, ...options })
+}
+
 /** A slug as a path or query parameter (inline, so every parameter documents its own pattern and example). */
 export function slug (options: { description?: string, examples?: string[] } = {}) {
   return Type.String({

@@ -1,5 +1,9 @@
 import { Type, type Static } from 'typebox'
-import { IsoDate, ref, SourceReference, UnitReference, entityFields } from './common.ts'
+import { IsoDate, ref, entityFields } from './common.ts'
+import { RelatedSource, RelatedUnit } from './facts.ts'
+
+export const observationIncludes = ['department', 'metric', 'source'] as const
+export type ObservationInclude = (typeof observationIncludes)[number]
 
 export const MetricCategory = Type.Enum(
   ['capacity', 'staffing', 'activity', 'outcome', 'research', 'training', 'facility'],
@@ -38,8 +42,10 @@ export const Period = Type.Object({
 
 export const Observation = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  department: ref(UnitReference),
-  metric: ref(MetricDefinitionSummary),
+  department: RelatedUnit,
+  metric: Type.Union([ref(MetricDefinitionSummary), ref(MetricDefinition)], {
+    description: 'What the figure measures; with include=metric, the MetricDefinition'
+  }),
   value: Type.Number({ examples: [30000] }),
   comparator: Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>='), Type.Literal('>'), Type.Null()], {
     description: 'FHIR R4 comparator: how the true figure relates to value; null when stated as is'
@@ -50,7 +56,7 @@ export const Observation = Type.Object({
   period: ref(Period),
   statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'When the source stated the figure' }),
   note: Type.Union([Type.String(), Type.Null()]),
-  source: ref(SourceReference),
+  source: RelatedSource,
   ...entityFields
 }, { $id: 'Observation', description: 'A figure with its qualifier, period and provenance', additionalProperties: false })
 export type ObservationBody = Static<typeof Observation>

@@ -1,5 +1,9 @@
 import { Type } from 'typebox'
-import { HospitalReference, IsoDate, ref, SourceReference, UnitReference, entityFields } from './common.ts'
+import { IsoDate, ref, entityFields } from './common.ts'
+import { RelatedHospital, RelatedSource, RelatedUnit } from './facts.ts'
+
+export const newsIncludes = ['hospital', 'departments', 'source'] as const
+export type NewsInclude = (typeof newsIncludes)[number]
 
 const newsFields = {
   id: Type.String({ format: 'uuid' }),
@@ -9,9 +13,11 @@ const newsFields = {
   summary: Type.Union([Type.String(), Type.Null()]),
   imageFile: Type.Union([Type.String(), Type.Null()]),
   imageCaption: Type.Union([Type.String(), Type.Null()]),
-  hospital: ref(HospitalReference),
-  departments: Type.Array(ref(UnitReference)),
-  source: ref(SourceReference),
+  hospital: RelatedHospital,
+  departments: Type.Array(RelatedUnit, {
+    description: 'The units the article is about, by slug; with include=departments, each the Department (without embeds)'
+  }),
+  source: RelatedSource,
   ...entityFields,
   links: Type.Object({ self: Type.String({ examples: ['/v1/news/twins-department-recognized-nationally'] }) }, { additionalProperties: false })
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { IsoDate, ref, UnitReference, entityFields } from './common.ts'
+import { IsoDate, ref, SourceReference, UnitReference, entityFields } from './common.ts'
 import { ConditionLink, Event, Honor, Service } from './facts.ts'
 import { Observation } from './metrics.ts'
 import { NewsSummary } from './news.ts'
@@ -39,4 +39,9 @@ export const SourceDetail = Type.Object({
   }, { additionalProperties: false, description: 'Every fact this document backs' })
 }, { $id: 'SourceDetail', description: 'A source document with its text and the facts it backs', additionalProperties: false })
 
-export const schemas = [Source, SourceDetail]
+/** A fact's source expanded with include=source: the Source and the fact's quote, a superset of its reference. */
+export const CitedSource = Type.Object({ ...sourceFields, quote: SourceReference.properties.quote }, {
+  $id: 'CitedSource', description: 'A source document as a fact cites it: the Source with the sentence the fact was taken from', additionalProperties: false
+})
+
+export const schemas = [Source, SourceDetail, CitedSource]

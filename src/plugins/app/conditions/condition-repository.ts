@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { ConditionRelation, Prisma } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { condition, conditionInclude, conditionLink, conditionLinkInclude } from '../../../lib/representation.ts'
+import type { ConditionRelation } from '../../../generated/prisma/client.ts'
+import { join, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
+import type { ConditionLinkInclude } from '../../../schemas/facts.ts'
 import { unitWithSlug } from '../facts/fact-filters.ts'
+import { conditionJson, conditionLastModified, conditionLinkJson } from './condition-json.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,14 +38,15 @@ export interface ConditionLinkFilters {
   relation?: ConditionRelation
 }
 
-function linkWhere ({ condition, department, relation }: ConditionLinkFilters): Prisma.UnitConditionWhereInput {
-  return {
-    AND: [
-      condition === undefined ? {} : { condition: { slug: condition } },
-      department === undefined ? {} : { unit: unitWithSlug(department) },
-      relation === undefined ? {} : { relation }
-    ]
-  }
+const linkSortColumns = { createdAt: sql`uc.created_at`, updatedAt: sql`uc.updated_at` }
+
+/** The filters of the link list in SQL, over `uc` (unit_condition). */
+function linkSql ({ condition, department, relation }: ConditionLinkFilters): Sql {
+  const conditions: Sql[] = [sql`TRUE`]
+  if (condition !== undefined) conditions.push(sql`uc.condition_id = (SELECT id FROM condition WHERE slug = ${condition})`)
+  if (department !== undefined) conditions.push(unitWithSlug(sql`uc.unit_id`, department))
+  if (relation !== undefined) conditions.push(sql`uc.relation = ${relation}::"ConditionRelation"`)
+  return join(conditions, ' AND ')
 }
 
 export interface ConditionFilters {
@@ -52,62 +55,66 @@ export interface ConditionFilters {
   relation?: ConditionRelation
 }
 
-function filterWhere ({ department, relation }: ConditionFilters): Prisma.ConditionWhereInput {
-  if (department === undefined && relation === undefined) return {}
-  // One `some` for both, so department=x&relation=screened means "x screens for it", not "x has some link to it
+const sortColumns = { name: sql`c.name`, slug: sql`c.slug` }
+
+/** The filters of the condition list in SQL, over `c` (condition). */
+function filterSql ({ department, relation }: ConditionFilters): Sql {
+  if (department === undefined && relation === undefined) return sql`TRUE`
+  // One link for both, so department=x&relation=screened means "x screens for it", not "x has some link to it
   // and some unit screens for it".
-  return {
-    units: {
-      some: {
-        ...(department === undefined ? {} : { unit: unitWithSlug(department) }),
-        ...(relation === undefined ? {} : { relation })
-      }
-    }
-  }
-}
-
-type ConditionRow = Prisma.ConditionGetPayload<{ include: typeof conditionInclude }>
-
-/** A condition's representation embeds its links, so it last changed when it or any of its links did. */
-function lastModified (row: ConditionRow): Date {
-  return new Date(Math.max(row.updatedAt.getTime(), ...row.units.map((link) => link.updatedAt.getTime())))
+  const link: Sql[] = [sql`fl.condition_id = c.id`]
+  if (department !== undefined) link.push(unitWithSlug(sql`fl.unit_id`, department))
+  if (relation !== undefined) link.push(sql`fl.relation = ${relation}::"ConditionRelation"`)
+  return sql`EXISTS (SELECT 1 FROM unit_condition fl WHERE ${join(link, ' AND ')})`
 }
 
 export function createConditionRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { database, paging } = fastify
 
   return {
-    async list (filters: ConditionFilters, page: PageRequest & { count?: boolean }) {
-      const where = filterWhere(filters)
-      return await paging.list(conditionListSpec, page, {
-        find: async (keyset) => prisma.condition.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.ConditionOrderByWithRelationInput[],
-          take: keyset.take,
-          include: conditionInclude
-        }),
-        count: async () => prisma.condition.count({ where }),
-        present: condition
+    /** One page of conditions, each written as JSON by PostgreSQL with all its links, in one statement. */
+    async list (filters: ConditionFilters, page: PageRequest & { count?: boolean }, fields: string[] = []) {
+      const where = filterSql(filters)
+      const item = conditionJson('c', fields)
+      return await paging.listJson(conditionListSpec, page, {
+        columns: { id: sql`c.id`, sort: sortColumns },
+        find: async (keyset) => database.query<JsonRow>(sql`
+          SELECT c.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM condition c WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM condition c WHERE ${where}`)
+          return row!.total
+        }
       })
     },
 
-    async listLinks (filters: ConditionLinkFilters, page: PageRequest & { count?: boolean }) {
-      const where = linkWhere(filters)
-      return await paging.list(conditionLinkListSpec, page, {
-        find: async (keyset) => prisma.unitCondition.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.UnitConditionOrderByWithRelationInput[],
-          take: keyset.take,
-          include: conditionLinkInclude
-        }),
-        count: async () => prisma.unitCondition.count({ where }),
-        present: conditionLink
+    /** One page of links, each written as JSON by PostgreSQL with the references `includes` expands. */
+    async listLinks (filters: ConditionLinkFilters, page: PageRequest & { count?: boolean }, includes: ConditionLinkInclude[] = [], fields: string[] = []) {
+      const where = linkSql(filters)
+      const item = conditionLinkJson('uc', includes, fields)
+      return await paging.listJson(conditionLinkListSpec, page, {
+        columns: { id: sql`uc.id`, sort: linkSortColumns },
+        find: async (keyset) => database.query<JsonRow>(sql`
+          SELECT uc.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM unit_condition uc WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM unit_condition uc WHERE ${where}`)
+          return row!.total
+        }
       })
     },
 
+    /**
+     * The condition with this slug as JSON text, with its version and when it or any of its links last changed;
+     * null when there is none.
+     */
     async findBySlug (slug: string) {
-      const row = await prisma.condition.findUnique({ where: { slug }, include: conditionInclude })
-      return row === null ? null : { condition: condition(row), lastModified: lastModified(row) }
+      const [row] = await database.query<{ version: number, lastModified: Date, body: string }>(sql`
+        SELECT c.version, ${conditionLastModified('c')} AS "lastModified", ${conditionJson('c')}::text AS body
+        FROM condition c WHERE c.slug = ${slug}`)
+      return row ?? null
     }
   }
 }

@@ -1,10 +1,12 @@
-import { column, entityJson, isoDate, type JsonField } from '../../../lib/json-sql.ts'
-import { unitReferenceJson } from '../departments/unit-reference-json.ts'
-import { hospitalReferenceJson } from '../hospitals/hospital-json.ts'
-import { sourceReferenceJson } from '../sources/source-json.ts'
+import { column, entityJson, isoDate, jsonObject, selectFields, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import type { EventInclude } from '../../../schemas/facts.ts'
+import { relatedHospitalJson, relatedSourceJson, relatedUnitJson } from '../facts/related-json.ts'
 
-/** An event as the API shows it (schemas/facts.ts Event), written by PostgreSQL from the event row `row`. */
-export function eventFields (row: string): JsonField[] {
+/**
+ * An event as the API shows it (schemas/facts.ts Event), written by PostgreSQL from the event row `row`, with the
+ * references named in `includes` expanded.
+ */
+export function eventFields (row: string, includes: readonly EventInclude[] = []): JsonField[] {
   return [
     ['id', column(row, 'id')],
     ['slug', column(row, 'slug')],
@@ -14,9 +16,14 @@ export function eventFields (row: string): JsonField[] {
     ['year', column(row, 'year')],
     ['occurredOn', isoDate(column(row, 'occurred_on'))],
     ['datePrecision', column(row, 'date_precision')],
-    ['hospital', hospitalReferenceJson(row)],
-    ['department', unitReferenceJson(row)],
-    ['source', sourceReferenceJson(row)],
+    ['hospital', relatedHospitalJson(row, includes.includes('hospital'))],
+    ['department', relatedUnitJson(row, includes.includes('department'))],
+    ['source', relatedSourceJson(row, includes.includes('source'))],
     ...entityJson(row)
   ]
+}
+
+/** The JSON object of the event `row`; with `fields`, only `id` and the fields named. */
+export function eventJson (row: string, includes: readonly EventInclude[] = [], fields: readonly string[] = []): Sql {
+  return jsonObject(selectFields(eventFields(row, includes), fields))
 }

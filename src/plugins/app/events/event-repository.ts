@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { EventKind, Prisma } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { event, eventInclude } from '../../../lib/representation.ts'
+import type { EventKind } from '../../../generated/prisma/client.ts'
+import { join, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
+import type { EventInclude } from '../../../schemas/facts.ts'
 import { unitWithSlug, yearWithin, type YearRange } from '../facts/fact-filters.ts'
+import { eventJson } from './event-json.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,33 +32,36 @@ export interface EventFilters extends YearRange {
   kind?: EventKind
 }
 
-function filterWhere (filters: EventFilters): Prisma.EventWhereInput {
+const sortColumns = { occurredOn: sql`ev.occurred_on`, year: sql`ev.year`, title: sql`ev.title`, updatedAt: sql`ev.updated_at` }
+
+/** The filters of the event list in SQL, over `ev` (event). */
+function filterSql (filters: EventFilters): Sql {
   const { department, hospital, kind } = filters
-  return {
-    AND: [
-      department === undefined ? {} : { unit: unitWithSlug(department) },
-      hospital === undefined ? {} : { hospital: { slug: hospital } },
-      kind === undefined ? {} : { kind },
-      yearWithin(filters)
-    ]
-  }
+  const conditions: Sql[] = [yearWithin(sql`ev.year`, filters)]
+  if (department !== undefined) conditions.push(unitWithSlug(sql`ev.unit_id`, department))
+  if (hospital !== undefined) conditions.push(sql`ev.hospital_id = (SELECT id FROM hospital WHERE slug = ${hospital})`)
+  if (kind !== undefined) conditions.push(sql`ev.kind = ${kind}::"EventKind"`)
+  return join(conditions, ' AND ')
 }
 
 export function createEventRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { database, paging } = fastify
 
   return {
-    async list (filters: EventFilters, page: PageRequest & { count?: boolean }) {
-      const where = filterWhere(filters)
-      return await paging.list(eventListSpec, page, {
-        find: async (keyset) => prisma.event.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.EventOrderByWithRelationInput[],
-          take: keyset.take,
-          include: eventInclude
-        }),
-        count: async () => prisma.event.count({ where }),
-        present: event
+    /** One page of events, each written as JSON by PostgreSQL with the references `includes` expands, in one statement. */
+    async list (filters: EventFilters, page: PageRequest & { count?: boolean }, includes: EventInclude[] = [], fields: string[] = []) {
+      const where = filterSql(filters)
+      const item = eventJson('ev', includes, fields)
+      return await paging.listJson(eventListSpec, page, {
+        columns: { id: sql`ev.id`, sort: sortColumns },
+        find: async (keyset) => database.query<JsonRow>(sql`
+          SELECT ev.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM event ev WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM event ev WHERE ${where}`)
+          return row!.total
+        }
       })
     }
   }

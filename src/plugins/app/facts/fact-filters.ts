@@ -1,27 +1,30 @@
 import { Type } from 'typebox'
-import type { Prisma } from '../../../generated/prisma/client.ts'
+import { join, sql, type Sql } from '../../../lib/json-sql.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 
-// Filters the honor, service, condition and event lists share, and the query parameters that set them. This module
-// exports no plugin, so autoload passes over it.
+// Filters the fact lists (honors, services, conditions, events, news, figures) share, in SQL, and the query
+// parameters that set them. This module exports no plugin, so autoload passes over it.
 
-/** The unit a `department` filter names: by its slug or by one of its aliases, as /v1/departments/{slug} accepts. */
-export function unitWithSlug (slug: string): Prisma.UnitWhereInput {
-  return { OR: [{ slug }, { aliases: { some: { slug } } }] }
+/**
+ * `unitId` is the unit a `department` filter names: by its slug or by one of its aliases, as
+ * /v1/departments/{slug} accepts.
+ */
+export function unitWithSlug (unitId: Sql, slug: string): Sql {
+  return sql`${unitId} IN (SELECT id FROM unit WHERE slug = ${slug} UNION ALL SELECT unit_id FROM unit_alias WHERE slug = ${slug})`
 }
 
 /**
- * Text to put in a LIKE pattern so that it matches only itself. Prisma turns `contains` and `startsWith` into LIKE
- * without escaping the pattern characters (prisma/prisma#19506), so a client's "%" would match everything;
- * PostgreSQL's default LIKE escape is the backslash, so escaping it and the two wildcards keeps the text literal.
+ * Text to put in a LIKE pattern so that it matches only itself: a client's "%" would otherwise match everything
+ * (Prisma's `contains` and `startsWith` do not escape it either, prisma/prisma#19506). PostgreSQL's default LIKE
+ * escape is the backslash, so escaping it and the two wildcards keeps the text literal.
  */
 export function likeLiteral (text: string): string {
   return text.replace(/[\\%_]/g, '\\$&')
 }
 
-/** A case-insensitive substring match on literal text. */
-export function containsText (text: string): Prisma.StringNullableFilter {
-  return { contains: likeLiteral(text), mode: 'insensitive' }
+/** `column` contains `text`, ignoring case (a null column never does). */
+export function containsText (column: Sql, text: string): Sql {
+  return sql`${column} ILIKE ${`%${likeLiteral(text)}%`}`
 }
 
 export interface YearRange {
@@ -39,21 +42,18 @@ export function yearRangeParameters (what: string) {
 }
 
 /**
- * The `year` condition for an inclusive range. Rows with no stated year never match a range (a comparison with
- * NULL is not true), which is what a client asking "what happened in 2009" expects.
+ * The condition on the `year` column for an inclusive range. Rows with no stated year never match a range (a
+ * comparison with NULL is not true), which is what a client asking "what happened in 2009" expects.
  */
-export function yearWithin ({ yearFrom, yearTo }: YearRange): { year?: { gte?: number, lte?: number } } {
+export function yearWithin (year: Sql, { yearFrom, yearTo }: YearRange): Sql {
   if (yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo) {
     // The schema validates each bound on its own; their order is checked here, in the shape Ajv's problems take.
     throw new ProblemError('invalidRequest', `yearFrom (${yearFrom}) is after yearTo (${yearTo}), so no year could match.`, {
       errors: [{ in: 'querystring', field: '/yearFrom', message: 'must be less than or equal to yearTo' }]
     })
   }
-  if (yearFrom === undefined && yearTo === undefined) return {}
-  return {
-    year: {
-      ...(yearFrom === undefined ? {} : { gte: yearFrom }),
-      ...(yearTo === undefined ? {} : { lte: yearTo })
-    }
-  }
+  const conditions: Sql[] = [sql`TRUE`]
+  if (yearFrom !== undefined) conditions.push(sql`${year} >= ${yearFrom}::int`)
+  if (yearTo !== undefined) conditions.push(sql`${year} <= ${yearTo}::int`)
+  return join(conditions, ' AND ')
 }

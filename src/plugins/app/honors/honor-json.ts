@@ -1,10 +1,12 @@
-import { column, entityJson, isoDate, type JsonField } from '../../../lib/json-sql.ts'
-import { unitReferenceJson } from '../departments/unit-reference-json.ts'
-import { hospitalReferenceJson } from '../hospitals/hospital-json.ts'
-import { sourceReferenceJson } from '../sources/source-json.ts'
+import { column, entityJson, isoDate, jsonObject, selectFields, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import type { HonorInclude } from '../../../schemas/facts.ts'
+import { relatedHospitalJson, relatedSourceJson, relatedUnitJson } from '../facts/related-json.ts'
 
-/** An honor as the API shows it (schemas/facts.ts Honor), written by PostgreSQL from the honor row `row`. */
-export function honorFields (row: string): JsonField[] {
+/**
+ * An honor as the API shows it (schemas/facts.ts Honor), written by PostgreSQL from the honor row `row`, with the
+ * references named in `includes` expanded.
+ */
+export function honorFields (row: string, includes: readonly HonorInclude[] = []): JsonField[] {
   return [
     ['id', column(row, 'id')],
     ['slug', column(row, 'slug')],
@@ -14,9 +16,14 @@ export function honorFields (row: string): JsonField[] {
     ['level', column(row, 'level')],
     ['year', column(row, 'year')],
     ['statedOn', isoDate(column(row, 'stated_on'))],
-    ['hospital', hospitalReferenceJson(row)],
-    ['department', unitReferenceJson(row)],
-    ['source', sourceReferenceJson(row)],
+    ['hospital', relatedHospitalJson(row, includes.includes('hospital'))],
+    ['department', relatedUnitJson(row, includes.includes('department'))],
+    ['source', relatedSourceJson(row, includes.includes('source'))],
     ...entityJson(row)
   ]
+}
+
+/** The JSON object of the honor `row`; with `fields`, only `id` and the fields named. */
+export function honorJson (row: string, includes: readonly HonorInclude[] = [], fields: readonly string[] = []): Sql {
+  return jsonObject(selectFields(honorFields(row, includes), fields))
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { HonorKind, HonorLevel, Prisma } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { honor, honorInclude } from '../../../lib/representation.ts'
+import type { HonorKind, HonorLevel } from '../../../generated/prisma/client.ts'
+import { join, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
+import type { HonorInclude } from '../../../schemas/facts.ts'
 import { containsText, unitWithSlug, yearWithin, type YearRange } from '../facts/fact-filters.ts'
+import { honorJson } from './honor-json.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,36 +35,39 @@ export interface HonorFilters extends YearRange {
   hospitalWide?: boolean
 }
 
-function filterWhere (filters: HonorFilters): Prisma.HonorWhereInput {
+const sortColumns = { title: sql`hn.title`, year: sql`hn.year`, updatedAt: sql`hn.updated_at` }
+
+/** The filters of the honor list in SQL, over `hn` (honor). */
+function filterSql (filters: HonorFilters): Sql {
   const { department, hospital, issuer, level, kind, hospitalWide } = filters
-  return {
-    AND: [
-      department === undefined ? {} : { unit: unitWithSlug(department) },
-      hospital === undefined ? {} : { hospital: { slug: hospital } },
-      issuer === undefined ? {} : { issuer: containsText(issuer) },
-      level === undefined ? {} : { level },
-      kind === undefined ? {} : { kind },
-      hospitalWide === undefined ? {} : { unitId: hospitalWide ? null : { not: null } },
-      yearWithin(filters)
-    ]
-  }
+  const conditions: Sql[] = [yearWithin(sql`hn.year`, filters)]
+  if (department !== undefined) conditions.push(unitWithSlug(sql`hn.unit_id`, department))
+  if (hospital !== undefined) conditions.push(sql`hn.hospital_id = (SELECT id FROM hospital WHERE slug = ${hospital})`)
+  if (issuer !== undefined) conditions.push(containsText(sql`hn.issuer`, issuer))
+  if (level !== undefined) conditions.push(sql`hn.level = ${level}::"HonorLevel"`)
+  if (kind !== undefined) conditions.push(sql`hn.kind = ${kind}::"HonorKind"`)
+  if (hospitalWide !== undefined) conditions.push(hospitalWide ? sql`hn.unit_id IS NULL` : sql`hn.unit_id IS NOT NULL`)
+  return join(conditions, ' AND ')
 }
 
 export function createHonorRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { database, paging } = fastify
 
   return {
-    async list (filters: HonorFilters, page: PageRequest & { count?: boolean }) {
-      const where = filterWhere(filters)
-      return await paging.list(honorListSpec, page, {
-        find: async (keyset) => prisma.honor.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.HonorOrderByWithRelationInput[],
-          take: keyset.take,
-          include: honorInclude
-        }),
-        count: async () => prisma.honor.count({ where }),
-        present: honor
+    /** One page of honors, each written as JSON by PostgreSQL with the references `includes` expands, in one statement. */
+    async list (filters: HonorFilters, page: PageRequest & { count?: boolean }, includes: HonorInclude[] = [], fields: string[] = []) {
+      const where = filterSql(filters)
+      const item = honorJson('hn', includes, fields)
+      return await paging.listJson(honorListSpec, page, {
+        columns: { id: sql`hn.id`, sort: sortColumns },
+        find: async (keyset) => database.query<JsonRow>(sql`
+          SELECT hn.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM honor hn WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM honor hn WHERE ${where}`)
+          return row!.total
+        }
       })
     }
   }

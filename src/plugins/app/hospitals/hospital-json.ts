@@ -1,4 +1,5 @@
-import { alias, column, jsonObject, sql, type Sql } from '../../../lib/json-sql.ts'
+import { alias, column, entityJson, jsonObject, sql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { sourceReferenceJson } from '../sources/source-json.ts'
 
 /** The hospital a row points to by `foreignKey`, as { slug, name, shortName }. */
 export function hospitalReferenceJson (row: string, foreignKey = 'hospital_id'): Sql {
@@ -8,4 +9,30 @@ export function hospitalReferenceJson (row: string, foreignKey = 'hospital_id'):
     ['name', column(hospital, 'name')],
     ['shortName', column(hospital, 'short_name')]
   ])} FROM hospital ${alias(hospital)} WHERE ${column(hospital, 'id')} = ${column(row, foreignKey)})`
+}
+
+/** A hospital as the API shows it (schemas/hospitals.ts Hospital), written by PostgreSQL from the hospital row `row`. */
+export function hospitalFields (row: string): JsonField[] {
+  const slug = column(row, 'slug')
+  return [
+    ['id', column(row, 'id')],
+    ['slug', slug],
+    ['name', column(row, 'name')],
+    ['shortName', column(row, 'short_name')],
+    ['city', column(row, 'city')],
+    ['province', column(row, 'province')],
+    ['country', column(row, 'country')],
+    ['source', sourceReferenceJson(row)],
+    ...entityJson(row),
+    ['links', jsonObject([
+      ['self', sql`'/v1/hospitals/' || ${slug}`],
+      ['departments', sql`'/v1/departments?hospital=' || ${slug}`],
+      ['tree', sql`'/v1/hospitals/' || ${slug} || '/tree'`]
+    ])]
+  ]
+}
+
+/** The JSON object of the hospital row `row`. */
+export function hospitalJson (row: string): Sql {
+  return jsonObject(hospitalFields(row))
 }

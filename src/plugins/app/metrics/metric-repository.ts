@@ -4,6 +4,8 @@ import type { Comparator, MetricCategory, PeriodKind, Prisma } from '../../../ge
 import { join, jsonObject, selectFields, sql, type Sql } from '../../../lib/json-sql.ts'
 import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
 import { comparatorSymbols, metricDefinition } from '../../../lib/representation.ts'
+import type { ObservationInclude } from '../../../schemas/metrics.ts'
+import { unitWithSlug } from '../facts/fact-filters.ts'
 import { observationFields } from './observation-json.ts'
 
 declare module 'fastify' {
@@ -71,9 +73,7 @@ const observationSortColumns = { statedOn: sql`o.stated_on`, value: sql`o.value`
 function observationSql (filters: ObservationFilters): Sql {
   const conditions: Sql[] = [sql`TRUE`]
   if (filters.unitId !== undefined) conditions.push(sql`o.unit_id = ${filters.unitId}::uuid`)
-  if (filters.department !== undefined) {
-    conditions.push(sql`o.unit_id IN (SELECT id FROM unit WHERE slug = ${filters.department} UNION ALL SELECT unit_id FROM unit_alias WHERE slug = ${filters.department})`)
-  }
+  if (filters.department !== undefined) conditions.push(unitWithSlug(sql`o.unit_id`, filters.department))
   if (filters.hospital !== undefined) {
     conditions.push(sql`o.unit_id IN (SELECT u.id FROM unit u JOIN hospital h ON h.id = u.hospital_id WHERE h.slug = ${filters.hospital})`)
   }
@@ -98,22 +98,25 @@ function metricDefinitionWhere (filters: MetricDefinitionFilters): Prisma.Metric
 }
 
 export function createMetricRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { prisma, paging, database } = fastify
 
   return {
-    /** Figures matching every filter given, one page at a time, each written as JSON by PostgreSQL. */
-    async listObservations (filters: ObservationFilters, page: ListPage, fields: string[] = []) {
+    /**
+     * Figures matching every filter given, one page at a time, each written as JSON by PostgreSQL with the references
+     * `includes` expands.
+     */
+    async listObservations (filters: ObservationFilters, page: ListPage, includes: ObservationInclude[] = [], fields: string[] = []) {
       const where = observationSql(filters)
-      const item = jsonObject(selectFields(observationFields('o', 'om'), fields))
+      const item = jsonObject(selectFields(observationFields('o', 'om', includes), fields))
       return await paging.listJson(observationListSpec, page, {
         columns: { id: sql`o.id`, sort: observationSortColumns },
-        find: async (keyset) => prisma.$queryRaw<JsonRow[]>(sql`
+        find: async (keyset) => database.query<JsonRow>(sql`
           SELECT o.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
           FROM metric_observation o JOIN metric_definition om ON om.id = o.metric_id
           WHERE ${where} AND ${keyset.where}
           ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
         count: async () => {
-          const [row] = await prisma.$queryRaw<Array<{ total: number }>>(sql`
+          const [row] = await database.query<{ total: number }>(sql`
             SELECT count(*)::int AS total FROM metric_observation o JOIN metric_definition om ON om.id = o.metric_id WHERE ${where}`)
           return row!.total
         }

@@ -1,17 +1,19 @@
 import { alias, column, entityJson, isoDate, jsonObject, sql, type JsonField } from '../../../lib/json-sql.ts'
-import { unitReferenceJson } from '../departments/unit-reference-json.ts'
-import { sourceReferenceJson } from '../sources/source-json.ts'
+import type { ObservationInclude } from '../../../schemas/metrics.ts'
+import { relatedSourceJson, relatedUnitJson } from '../facts/related-json.ts'
+import { metricDefinitionJson } from './metric-definition-json.ts'
 
 // A figure as the API shows it (schemas/metrics.ts Observation), written by PostgreSQL. The row alias `row` is a
-// metric_observation and `metric` its metric_definition, joined by the caller (lists filter on the metric).
+// metric_observation and `metric` its metric_definition, joined by the caller (lists filter on the metric). The
+// references named in `includes` are expanded: the Department, the MetricDefinition, the Source with the quote.
 
-export function observationFields (row: string, metric: string): JsonField[] {
+export function observationFields (row: string, metric: string, includes: readonly ObservationInclude[] = []): JsonField[] {
   const comparator = column(row, 'comparator')
   const approximate = column(row, 'approximate')
   return [
     ['id', column(row, 'id')],
-    ['department', unitReferenceJson(row)],
-    ['metric', jsonObject([
+    ['department', relatedUnitJson(row, includes.includes('department'))],
+    ['metric', includes.includes('metric') ? metricDefinitionJson(metric) : jsonObject([
       ['code', column(metric, 'code')],
       ['name', column(metric, 'name')],
       ['unit', column(metric, 'unit')],
@@ -33,7 +35,7 @@ export function observationFields (row: string, metric: string): JsonField[] {
     ])],
     ['statedOn', isoDate(column(row, 'stated_on'))],
     ['note', column(row, 'note')],
-    ['source', sourceReferenceJson(row)],
+    ['source', relatedSourceJson(row, includes.includes('source'))],
     ...entityJson(row)
   ]
 }

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Prisma } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { newsArticle, newsInclude, newsSummary } from '../../../lib/representation.ts'
+import { join, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
+import type { NewsInclude } from '../../../schemas/news.ts'
+import { unitWithSlug } from '../facts/fact-filters.ts'
+import { newsArticleJson, newsSummaryJson } from './news-json.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,48 +31,50 @@ export interface NewsFilters {
   to?: string
 }
 
-function calendarDate (value: string): Date {
-  return new Date(`${value}T00:00:00.000Z`)
-}
+const sortColumns = { publishedOn: sql`na.published_on`, title: sql`na.title`, updatedAt: sql`na.updated_at` }
 
-function filterWhere (filters: NewsFilters): Prisma.NewsArticleWhereInput {
-  const { department, hospital, from, to } = filters
-  const published: Prisma.DateTimeFilter = {
-    ...(from === undefined ? {} : { gte: calendarDate(from) }),
-    ...(to === undefined ? {} : { lte: calendarDate(to) })
+/** The filters of the news list in SQL, over `na` (news_article). */
+function filterSql ({ department, hospital, from, to }: NewsFilters): Sql {
+  const conditions: Sql[] = [sql`TRUE`]
+  if (department !== undefined) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM news_article_unit nl WHERE nl.article_id = na.id AND ${unitWithSlug(sql`nl.unit_id`, department)})`)
   }
-  return {
-    ...(department === undefined
-      ? {}
-      : { units: { some: { unit: { OR: [{ slug: department }, { aliases: { some: { slug: department } } }] } } } }),
-    ...(hospital === undefined ? {} : { hospital: { slug: hospital } }),
-    ...(Object.keys(published).length === 0 ? {} : { publishedOn: published })
-  }
+  if (hospital !== undefined) conditions.push(sql`na.hospital_id = (SELECT id FROM hospital WHERE slug = ${hospital})`)
+  if (from !== undefined) conditions.push(sql`na.published_on >= ${from}::date`)
+  if (to !== undefined) conditions.push(sql`na.published_on <= ${to}::date`)
+  return join(conditions, ' AND ')
 }
 
 export function createNewsRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { database, paging } = fastify
 
   return {
-    async list (filters: NewsFilters, page: PageRequest & { count?: boolean }) {
-      const where = filterWhere(filters)
-      return await paging.list(newsListSpec, page, {
-        find: async (keyset) => prisma.newsArticle.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.NewsArticleOrderByWithRelationInput[],
-          take: keyset.take,
-          include: newsInclude,
-          // A summary never shows the body, so a page does not read it.
-          omit: { body: true }
-        }),
-        count: async () => prisma.newsArticle.count({ where }),
-        present: newsSummary
+    /**
+     * One page of articles without their bodies (the statement never reads them), each written as JSON by PostgreSQL
+     * with the references `includes` expands.
+     */
+    async list (filters: NewsFilters, page: PageRequest & { count?: boolean }, includes: NewsInclude[] = [], fields: string[] = []) {
+      const where = filterSql(filters)
+      const item = newsSummaryJson('na', includes, fields)
+      return await paging.listJson(newsListSpec, page, {
+        columns: { id: sql`na.id`, sort: sortColumns },
+        find: async (keyset) => database.query<JsonRow>(sql`
+          SELECT na.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM news_article na WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM news_article na WHERE ${where}`)
+          return row!.total
+        }
       })
     },
 
-    async findBySlug (slug: string) {
-      const row = await prisma.newsArticle.findUnique({ where: { slug }, include: newsInclude })
-      return row === null ? null : newsArticle(row)
+    /** The article with this slug as JSON text, with its version and last change; null when there is none. */
+    async findBySlug (slug: string, includes: NewsInclude[] = []) {
+      const [row] = await database.query<{ version: number, updatedAt: Date, body: string }>(sql`
+        SELECT na.version, na.updated_at AS "updatedAt", ${newsArticleJson('na', includes)}::text AS body
+        FROM news_article na WHERE na.slug = ${slug}`)
+      return row ?? null
     }
   }
 }

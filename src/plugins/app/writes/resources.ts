@@ -2,14 +2,18 @@ import type { Static, TSchema } from 'typebox'
 import { Prisma, type Comparator } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import {
-  condition, conditionInclude, conditionLink, conditionLinkInclude, department, departmentInclude, event, eventInclude, honor, honorInclude, hospital,
-  metricDefinition, newsArticle, newsInclude, observation, observationInclude, service, serviceInclude, sourceSelect,
-  type DepartmentRow
+  department, departmentInclude, hospital, metricDefinition, observation, observationInclude, sourceSelect, type DepartmentRow
 } from '../../../lib/representation.ts'
 import {
   conditionBodies, conditionLinkBodies, departmentBodies, eventBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
   observationBodies, serviceBodies, type ProvenanceBody
 } from '../../../schemas/writes.ts'
+import { queryJson, sql } from '../../../lib/json-sql.ts'
+import { conditionJson, conditionLinkJson } from '../conditions/condition-json.ts'
+import { eventJson } from '../events/event-json.ts'
+import { honorJson } from '../honors/honor-json.ts'
+import { newsArticleJson } from '../news/news-json.ts'
+import { serviceJson } from '../services/service-json.ts'
 
 // What the writes need to know of each resource: how its path key finds a row, how a body becomes a row, what
 // stands in the way of archiving it, and how it is presented (the same presenters the reads use, so the ETag a
@@ -362,10 +366,7 @@ const honors: WritableResource = {
   bodies: honorBodies,
   representation: 'Honor',
   idFor: async (db, id) => (await db.honor.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.honor.findUnique({ where: { id }, include: honorInclude })
-    return row === null ? null : honor(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${honorJson('hn')}::text AS body FROM honor hn WHERE hn.id = ${id}::uuid`),
   async create (db, input, link) {
     const { provenance: _provenance, hospital: hospitalSlug, department: unitSlug, statedOn, ...body } = input as HonorCreate
     const hospital = await hospitalId(db, hospitalSlug)
@@ -410,10 +411,7 @@ const services: WritableResource = {
   bodies: serviceBodies,
   representation: 'Service',
   idFor: async (db, id) => (await db.service.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.service.findUnique({ where: { id }, include: serviceInclude })
-    return row === null ? null : service(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${serviceJson('sv')}::text AS body FROM service sv WHERE sv.id = ${id}::uuid`),
   async create (db, input, link) {
     const { provenance: _provenance, department: unitSlug, ...body } = input as ServiceCreate
     const unit = await unitOf(db, unitSlug, '/department')
@@ -445,10 +443,7 @@ const conditions: WritableResource = {
   bodies: conditionBodies,
   representation: 'Condition',
   idFor: async (db, slug) => (await db.condition.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.condition.findUnique({ where: { id }, include: conditionInclude })
-    return row === null ? null : condition(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${conditionJson('c')}::text AS body FROM condition c WHERE c.id = ${id}::uuid`),
   async create (db, input) {
     return (await db.condition.create({ data: input as ConditionCreate, select: { id: true } })).id
   },
@@ -480,10 +475,7 @@ const conditionLinks: WritableResource = {
   bodies: conditionLinkBodies,
   representation: 'ConditionLink',
   idFor: async (db, id) => (await db.unitCondition.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.unitCondition.findUnique({ where: { id }, include: conditionLinkInclude })
-    return row === null ? null : conditionLink(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${conditionLinkJson('uc')}::text AS body FROM unit_condition uc WHERE uc.id = ${id}::uuid`),
   async create (db, input, link) {
     const body = input as ConditionLinkCreate
     const row = await db.unitCondition.create({
@@ -530,10 +522,7 @@ const events: WritableResource = {
   bodies: eventBodies,
   representation: 'Event',
   idFor: async (db, id) => (await db.event.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.event.findUnique({ where: { id }, include: eventInclude })
-    return row === null ? null : event(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${eventJson('ev')}::text AS body FROM event ev WHERE ev.id = ${id}::uuid`),
   async create (db, input, link) {
     const { provenance: _provenance, hospital: hospitalSlug, department: unitSlug, occurredOn, ...body } = input as EventCreate
     const hospital = await hospitalId(db, hospitalSlug)
@@ -587,10 +576,7 @@ const news: WritableResource = {
   bodies: newsBodies,
   representation: 'NewsArticle',
   idFor: async (db, slug) => (await db.newsArticle.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.newsArticle.findUnique({ where: { id }, include: newsInclude })
-    return row === null ? null : newsArticle(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${newsArticleJson('na')}::text AS body FROM news_article na WHERE na.id = ${id}::uuid`),
   async create (db, input, link) {
     const { provenance: _provenance, hospital: hospitalSlug, departments: unitSlugs, publishedOn, ...body } = input as NewsCreate
     const hospital = await hospitalId(db, hospitalSlug)

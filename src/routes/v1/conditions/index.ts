@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { fieldsParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { fieldsParameter, listResponse, pagingParameters, sendJson, sendJsonPage } from '../../../lib/listing.ts'
+import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { conditionListSpec } from '../../../plugins/app/conditions/condition-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
@@ -43,8 +44,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { limit, cursor, sort, count, fields, ...filters } = request.query
-    const page = await fastify.conditionRepository.list(filters, { limit, cursor, sort, count })
-    return sendPage(request, reply, page, { requested: fields, allowed: conditionFields })
+    const selected = parseNames(fields, conditionFields, 'fields')
+    const page = await fastify.conditionRepository.list(filters, { limit, cursor, sort, count }, selected)
+    sendJsonPage(request, reply, page)
+    return reply
   })
 
   fastify.get('/:slug', {
@@ -70,8 +73,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.conditionRepository.findBySlug(request.params.slug)
     if (found === null) throw new ProblemError('notFound', `No condition has the slug "${request.params.slug}".`)
     reply.header('last-modified', found.lastModified.toUTCString())
-    reply.header('etag', request.entityTag(found.condition.version))
-    return found.condition
+    reply.header('etag', request.entityTag(found.version))
+    sendJson(reply, found.body)
+    return reply
   })
 }
 

@@ -3,13 +3,13 @@ import { Type } from 'typebox'
 import { csvParameters, jsonOrCsvConfig } from '../../../lib/csv.ts'
 import { observationColumns } from '../../../lib/csv-tables.ts'
 import { fieldsParameter, pagingParameters, sendJsonPage } from '../../../lib/listing.ts'
-import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { observationListSpec } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse } from '../../../schemas/common.ts'
 import { DepartmentParams } from '../../../schemas/departments.ts'
 import {
-  observationCsvNote, observationFields, ObservationList, observationFilterParameters, observationFilters, observationPageResponse
+  observationCsvNote, observationFields, observationIncludeParameter, ObservationList, observationFilterParameters, observationFilters,
+  observationPageResponse, observationSelection
 } from '../metrics/index.ts'
 
 // The figures of one unit: /v1/metrics?department={slug}, except that a unit that does not exist is a 404.
@@ -30,12 +30,13 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       querystring: Type.Object({
         ...observationFilterParameters,
         ...pagingParameters(observationListSpec),
+        include: observationIncludeParameter,
         fields: fieldsParameter(observationFields),
         ...csvParameters
       }, { additionalProperties: false }),
       response: {
         200: observationPageResponse(),
-        400: problemResponse('The slug is malformed, a filter, limit, sort or cursor is invalid, the date range is reversed, or a parameter is unknown'),
+        400: problemResponse('The slug is malformed, a filter, limit, sort, cursor, include or field is invalid, the date range is reversed, or a parameter is unknown'),
         404: problemResponse('No unit or alias has this slug'),
         406: problemResponse('The Accept header admits neither JSON nor CSV'),
         500: problemResponse('Unexpected server error')
@@ -43,13 +44,13 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { slug } = request.params
-    const { limit, cursor, sort, count, fields, format, bom, ...query } = request.query
+    const { limit, cursor, sort, count, include, fields, format, bom, ...query } = request.query
     // Checked before the lookup, so a bad query is a 400 whether or not the unit exists.
     const filters = observationFilters(query)
+    const { includes, selected } = observationSelection(include, fields)
     const unitId = await fastify.departmentRepository.idForSlug(slug)
     if (unitId === null) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
-    const selected = parseNames(fields, observationFields, 'fields')
-    const page = await fastify.metricRepository.listObservations({ ...filters, unitId }, { limit, cursor, sort, count }, selected)
+    const page = await fastify.metricRepository.listObservations({ ...filters, unitId }, { limit, cursor, sort, count }, includes, selected)
     sendJsonPage(request, reply, page, { format, bom, filename: `${slug}-metrics`, columns: observationColumns, fields })
     return reply
   })

@@ -3,12 +3,12 @@ import { Type, type Static } from 'typebox'
 import type { Comparator } from '../../../generated/prisma/client.ts'
 import { csvParameters, jsonOrCsvConfig, jsonOrCsvResponse } from '../../../lib/csv.ts'
 import { observationColumns } from '../../../lib/csv-tables.ts'
-import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendJsonPage } from '../../../lib/listing.ts'
+import { fieldNames, fieldsParameter, includeParameter, listResponse, pagingParameters, sendJsonPage } from '../../../lib/listing.ts'
 import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { metricCodePattern, observationListSpec, type ObservationFilters } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
-import { MetricCategory, Observation, Period } from '../../../schemas/metrics.ts'
+import { MetricCategory, Observation, observationIncludes, Period, type ObservationInclude } from '../../../schemas/metrics.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
 
@@ -45,6 +45,16 @@ export const observationFilterParameters = {
 
 export const observationFields = fieldNames(Observation)
 
+/** include and fields of a list of figures, checked against the names each allows. */
+export function observationSelection (include: string | undefined, fields: string | undefined) {
+  return {
+    includes: parseNames(include, observationIncludes, 'include') as ObservationInclude[],
+    selected: parseNames(fields, observationFields, 'fields')
+  }
+}
+
+export const observationIncludeParameter = includeParameter(observationIncludes)
+
 const ObservationFilterQuery = Type.Object(observationFilterParameters)
 
 const comparatorCodes = { '<': 'lt', '<=': 'le', '>=': 'ge', '>': 'gt', none: null } as const satisfies Record<string, Comparator | null>
@@ -77,7 +87,9 @@ export function observationFilters (query: Static<typeof ObservationFilterQuery>
 
 export const ObservationList = listResponse(Observation, 'ObservationList', 'One page of figures')
 
-export const observationCsvNote = ' Send `Accept: text/csv` or `?format=csv` for the page as CSV, one row per figure ' +
+export const observationCsvNote = ' `include` expands the `department`, `metric` or `source` reference in place into ' +
+  'the full resource; `fields` trims each item.' +
+  ' Send `Accept: text/csv` or `?format=csv` for the page as CSV, one row per figure ' +
   '(add `bom=true` for Excel); the Link header still leads to the next page, and with `count=true` the total is in ' +
   'X-Total-Count.'
 
@@ -108,21 +120,22 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
         hospital: Type.Optional(slug({ description: 'Only figures of this hospital\'s units', examples: ['cqhcwc'] })),
         ...observationFilterParameters,
         ...pagingParameters(observationListSpec),
+        include: observationIncludeParameter,
         fields: fieldsParameter(observationFields),
         ...csvParameters
       }, { additionalProperties: false }),
       response: {
         200: observationPageResponse(),
-        400: problemResponse('A filter, limit, sort or cursor is invalid, the date range is reversed, or a parameter is unknown'),
+        400: problemResponse('A filter, limit, sort, cursor, include or field is invalid, the date range is reversed, or a parameter is unknown'),
         406: problemResponse('The Accept header admits neither JSON nor CSV'),
         500: problemResponse('Unexpected server error')
       }
     }
   }, async (request, reply) => {
-    const { department, hospital, limit, cursor, sort, count, fields, format, bom, ...query } = request.query
-    const selected = parseNames(fields, observationFields, 'fields')
+    const { department, hospital, limit, cursor, sort, count, include, fields, format, bom, ...query } = request.query
+    const { includes, selected } = observationSelection(include, fields)
     const page = await fastify.metricRepository.listObservations(
-      { department, hospital, ...observationFilters(query) }, { limit, cursor, sort, count }, selected)
+      { department, hospital, ...observationFilters(query) }, { limit, cursor, sort, count }, includes, selected)
     sendJsonPage(request, reply, page, { format, bom, filename: 'metrics', columns: observationColumns, fields })
     return reply
   })
