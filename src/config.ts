@@ -57,6 +57,12 @@ export const ConfigSchema = Type.Object({
     description: 'Comma-separated PostgreSQL hot standbys of DATABASE_URL that serve GET requests\' reads once they have ' +
       'replayed every change this process made or heard of; empty reads from the primary'
   }),
+  DATABASE_PLAN_CACHE_MODE: Type.Enum(['force_generic_plan', 'auto', 'force_custom_plan'], {
+    default: 'force_generic_plan',
+    description: 'plan_cache_mode of the app\'s PostgreSQL sessions. Its statements are prepared once per connection; ' +
+      'with auto, PostgreSQL planned the unit list again at every execution (bind 0.36–0.44 ms, where executing took ' +
+      '0.16 ms) and a generic plan takes 0.10–0.13 ms'
+  }),
   DATABASE_PREPARED_STATEMENTS: Type.Integer({
     default: 200,
     minimum: 0,

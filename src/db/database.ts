@@ -63,7 +63,7 @@ export { DatabaseUnavailableError }
 export type DatabaseConfig = Pick<Config,
   'DATABASE_URL' | 'PGLITE_DATA_DIR' | 'PGLITE_SHARED_BUFFERS_MB' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'> &
   Partial<Pick<Config, 'MIGRATE_ON_START' | 'SEED_ON_START' | 'DATABASE_QUERY_TIMEOUT_MS' | 'DATABASE_NETWORK_TIMEOUT_MS' | 'DATABASE_PREPARED_STATEMENTS' |
-    'DATABASE_REPLICA_URLS' | 'PGLITE_TEMPLATE'>>
+    'DATABASE_REPLICA_URLS' | 'PGLITE_TEMPLATE' | 'DATABASE_PLAN_CACHE_MODE'>>
 
 export async function openDatabase (config: DatabaseConfig): Promise<Database> {
   const replicaUrls = (config.DATABASE_REPLICA_URLS ?? '').split(',').filter((url) => url !== '')
@@ -95,7 +95,8 @@ async function openPostgres (connectionString: string, replicaUrls: string[], co
       applicationName,
       statementTimeoutMs,
       noAnswerTimeoutMs: statementTimeoutMs + (config.DATABASE_NETWORK_TIMEOUT_MS ?? 1000),
-      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      planCacheMode: config.DATABASE_PLAN_CACHE_MODE ?? 'force_generic_plan'
     })
     // An idle client's error (server restart, network drop) must not crash the process; the pool replaces it.
     pool.on('error', () => {})

@@ -23,6 +23,8 @@ export interface GuardedPoolOptions {
   noAnswerTimeoutMs: number
   /** Making a new connection, or waiting for one from a full pool. */
   connectTimeoutMs: number
+  /** PostgreSQL's plan_cache_mode for the pool's sessions. */
+  planCacheMode?: 'auto' | 'force_generic_plan' | 'force_custom_plan'
 }
 
 interface Guard {
@@ -48,6 +50,7 @@ export function createGuardedPool (options: GuardedPoolOptions): pg.Pool {
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     application_name: options.applicationName,
+    ...(options.planCacheMode === undefined || options.planCacheMode === 'auto' ? {} : { options: `-c plan_cache_mode=${options.planCacheMode}` }),
     Client: guardedClientClass(guard) as unknown as new () => pg.ClientBase
   })
   guardAcquire(pool, guard, options)

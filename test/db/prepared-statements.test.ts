@@ -43,13 +43,21 @@ async function preparedOnTheConnection (t: Test, env: Record<string, string>): P
   }
   const rows = await app.prisma.$queryRawUnsafe<Array<{ name: string, statement: string }>>(
     'SELECT name, statement FROM pg_prepared_statements')
-  // The seed, through the same pool, prepared its own statements: the list is the one that joins the children.
-  return rows.filter((row) => row.name.startsWith('prisma_') && row.statement.includes('"Unit_children"')).map((row) => row.name)
+  // The seed, through the same pool, prepared its own statements: the list is the one that embeds the children.
+  return rows.filter((row) => row.name.startsWith('prisma_') && row.statement.includes('ch.parent_id')).map((row) => row.name)
 }
 
 t.test('on PostgreSQL, the unit list is prepared once on its connection and reused', { skip: databaseKind !== 'postgresql' && 'PostgreSQL only: PGlite runs in the process and has no prepared statement cache to fill' }, async (t) => {
   const names = await preparedOnTheConnection(t, {})
   t.equal(names.length, 1, 'one prepared statement for the three identical lists')
+})
+
+t.test('on PostgreSQL, the app\'s sessions use generic plans unless told otherwise', { skip: databaseKind !== 'postgresql' && 'PostgreSQL only' }, async (t) => {
+  for (const [env, expected] of [[{}, 'force_generic_plan'], [{ DATABASE_PLAN_CACHE_MODE: 'auto' }, 'auto']] as const) {
+    const app = await buildTestApp(t, { DATABASE_POOL_SIZE: '1', ...env })
+    const [row] = await app.database.query<{ plan_cache_mode: string }>({ text: 'SHOW plan_cache_mode', values: [] })
+    t.equal(row?.plan_cache_mode, expected)
+  }
 })
 
 t.test('DATABASE_PREPARED_STATEMENTS=0 prepares nothing', { skip: databaseKind !== 'postgresql' && 'PostgreSQL only' }, async (t) => {
