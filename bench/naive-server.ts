@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import Fastify from 'fastify'
 import pg from 'pg'
 import { PrismaClient } from '../src/generated/prisma/client.ts'
-import { departmentInclude } from '../src/lib/representation.ts'
+import { departmentInclude } from './naive-representation.ts'
 
 // The naive reference: what a developer writes first with plain Fastify and Prisma 7, a route that queries the
 // database on every request and returns Prisma's rows as they come. The app's uncached department list must stay

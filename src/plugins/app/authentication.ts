@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { lookUpApiKey, type ApiKeyInfo } from '../../db/api-keys.ts'
 import { grants, keyRequirement, type Scope } from '../../lib/api-keys.ts'
 import { ProblemError } from '../../lib/problem.ts'
-import { errorResponse } from '../../lib/fhir/outcome.ts'
+import { errorResponse } from './fhir/outcome.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

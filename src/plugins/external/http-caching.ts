@@ -7,7 +7,7 @@ import acceptNegotiator from '@fastify/accept-negotiator'
 import compress from '@fastify/compress'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { isFhirUrl } from '../../lib/fhir/outcome.ts'
+import { isFhirUrl } from '../app/fhir/outcome.ts'
 import { createResponseCache, type CachedResponse, type Lookup, type ResponseCache, type ResponseSlot } from '../../lib/response-cache.ts'
 import { packageRoot } from '../../paths.ts'
 

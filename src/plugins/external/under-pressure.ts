@@ -2,7 +2,7 @@ import { getHeapStatistics } from 'node:v8'
 import underPressure, { TYPE_EVENT_LOOP_DELAY, TYPE_HEAP_USED_BYTES } from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../../lib/problem.ts'
-import { errorResponse } from '../../lib/fhir/outcome.ts'
+import { errorResponse } from '../app/fhir/outcome.ts'
 
 const RETRY_AFTER_SECONDS = 5
 

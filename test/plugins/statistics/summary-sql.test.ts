@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { describe, fromStated, sum, type ComparatorSymbol, type QualifiedValue } from '../../../src/lib/qualified.ts'
+import { describe, fromStated, sum, type ComparatorSymbol, type QualifiedValue } from '../../../src/plugins/app/statistics/qualified.ts'
 import { buildTestApp } from '../../helper.ts'
 
 // PostgreSQL totals the summary's groups itself (plugins/app/statistics/qualified-sql.ts). Its totals and each unit's

@@ -2,7 +2,7 @@ import t from 'tap'
 import {
   conditionLink, conditionLinkInclude, department, departmentInclude, event, eventInclude, honor, honorInclude, newsInclude, newsSummary,
   observation, observationInclude, service, serviceInclude, type DepartmentRow
-} from '../../../src/lib/representation.ts'
+} from '../../../bench/naive-representation.ts'
 import { departmentIncludes } from '../../../src/schemas/departments.ts'
 import { buildTestApp } from '../../helper.ts'
 

@@ -4,8 +4,8 @@ import { Prisma } from '../../../generated/prisma/client.ts'
 import {
   fhirHonorInclude, fhirObservationInclude, fhirServiceInclude, fhirUnitInclude, healthcareService, honorBasic, hospitalOrganization, observation,
   unitOrganization
-} from '../../../lib/fhir/resources.ts'
-import { fhirListSpec, type DateBound, type SortName } from '../../../lib/fhir/search.ts'
+} from './resources.ts'
+import { fhirListSpec, type DateBound, type SortName } from './search.ts'
 import type { PagePlan } from '../../../lib/paging.ts'
 import { likeLiteral } from '../facts/fact-filters.ts'
 import type { FhirResource, FhirResourceType } from '../../../schemas/fhir.ts'

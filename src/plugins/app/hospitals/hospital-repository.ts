@@ -2,9 +2,13 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Static } from 'typebox'
 import type { Prisma } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import { hospital, sourceSelect, unitReferenceSelect } from '../../../lib/representation.ts'
+import { join, jsonObject, selectFields, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
+import { hospitalFields, hospitalJson } from './hospital-json.ts'
 import type { HospitalTree, TreeNode } from '../../../schemas/hospitals.ts'
+
+/** The columns of a unit the tree shows. */
+const unitReferenceSelect = { slug: true, name: true, kind: true } as const
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,13 +32,11 @@ export interface HospitalFilters {
   city?: string
 }
 
-const hospitalInclude = { source: { select: sourceSelect } } satisfies Prisma.HospitalInclude
-
-function filterWhere (filters: HospitalFilters): Prisma.HospitalWhereInput {
-  return {
-    ...(filters.country === undefined ? {} : { country: filters.country }),
-    ...(filters.city === undefined ? {} : { city: filters.city })
-  }
+function filterSql (filters: HospitalFilters): Sql {
+  const conditions: Sql[] = [sql`TRUE`]
+  if (filters.country !== undefined) conditions.push(sql`h.country = ${filters.country}`)
+  if (filters.city !== undefined) conditions.push(sql`h.city = ${filters.city}`)
+  return join(conditions, ' AND ')
 }
 
 type TreeUnit = { id: string, parentId: string | null } & Prisma.UnitGetPayload<{ select: typeof unitReferenceSelect }>
@@ -58,26 +60,31 @@ export function buildTree (units: TreeUnit[]): Node[] {
 }
 
 export function createHospitalRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { prisma, paging, database } = fastify
 
   return {
-    async list (filters: HospitalFilters, page: PageRequest & { count?: boolean }) {
-      const where = filterWhere(filters)
-      return await paging.list(hospitalListSpec, page, {
-        find: async (keyset) => prisma.hospital.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.HospitalOrderByWithRelationInput[],
-          take: keyset.take,
-          include: hospitalInclude
-        }),
-        count: async () => prisma.hospital.count({ where }),
-        present: hospital
+    /** One page of hospitals, each written as JSON by PostgreSQL. */
+    async list (filters: HospitalFilters, page: PageRequest & { count?: boolean }, fields: string[] = []) {
+      const where = filterSql(filters)
+      const item = jsonObject(selectFields(hospitalFields('h'), fields))
+      return await paging.listJson(hospitalListSpec, page, {
+        columns: { id: sql`h.id`, sort: { slug: sql`h.slug`, name: sql`h.name`, updatedAt: sql`h.updated_at` } },
+        find: async (keyset) => database.query<JsonRow>(sql`
+          SELECT h.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM hospital h WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM hospital h WHERE ${where}`)
+          return row!.total
+        }
       })
     },
 
+    /** The hospital as JSON text, with its version and last change; null when no hospital has the slug. */
     async findBySlug (slug: string) {
-      const row = await prisma.hospital.findUnique({ where: { slug }, include: hospitalInclude })
-      return row === null ? null : hospital(row)
+      const [row] = await database.query<{ version: number, updatedAt: Date, body: string }>(sql`
+        SELECT h.version, h.updated_at AS "updatedAt", ${hospitalJson('h')}::text AS body FROM hospital h WHERE h.slug = ${slug}`)
+      return row ?? null
     },
 
     /** The hospital's whole unit hierarchy, from one query for all its units; null when no hospital has the slug. */

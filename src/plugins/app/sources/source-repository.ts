@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Static } from 'typebox'
-import type { Prisma, SourceKind } from '../../../generated/prisma/client.ts'
-import type { ListSpec, PageRequest } from '../../../lib/paging.ts'
-import {
-  conditionLink, conditionLinkInclude, event, eventInclude, honor, honorInclude, newsInclude, newsSummary, observation,
-  observationInclude, service, serviceInclude, source, unitReferenceSelect
-} from '../../../lib/representation.ts'
-import type { SourceDetail } from '../../../schemas/sources.ts'
+import type { SourceKind } from '../../../generated/prisma/client.ts'
+import { jsonArray, jsonObject, selectFields, sql, type Sql } from '../../../lib/json-sql.ts'
+import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
+import { conditionLinkJson } from '../conditions/condition-json.ts'
+import { unitReferenceFields } from '../departments/unit-reference-json.ts'
+import { eventJson } from '../events/event-json.ts'
+import { honorJson } from '../honors/honor-json.ts'
+import { observationFields } from '../metrics/observation-json.ts'
+import { newsSummaryJson } from '../news/news-json.ts'
+import { serviceJson } from '../services/service-json.ts'
+import { sourceFields } from './source-json.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,86 +33,64 @@ export interface SourceFilters {
   kind?: SourceKind
 }
 
-type SourceRow = Prisma.SourceDocumentGetPayload<{ include: typeof enteredByInclude }>
-
-const enteredByInclude = { enteredBy: { select: { prefix: true, name: true } } } satisfies Prisma.SourceDocumentInclude
-
-// A list never shows a document's full text, so it is not read: documents can be long and a page holds up to 100.
-// The `source` presenter does not read `fullText` either; its parameter type just does not say so yet.
-const listOmit = { fullText: true } satisfies Prisma.SourceDocumentOmit
-
-/** Everything the detail shows besides the document: the facts it backs, one query per fact table. */
-async function findFacts (prisma: FastifyInstance['prisma'], sourceId: string) {
-  const bySource = { sourceId }
-  const [departments, observations, honors, services, conditions, events, news] = await Promise.all([
-    prisma.unit.findMany({ where: bySource, select: { ...unitReferenceSelect, updatedAt: true }, orderBy: [{ slug: 'asc' }, { id: 'asc' }] }),
-    prisma.metricObservation.findMany({
-      where: bySource, include: observationInclude, orderBy: [{ unit: { slug: 'asc' } }, { metric: { code: 'asc' } }, { id: 'asc' }]
-    }),
-    prisma.honor.findMany({ where: bySource, include: honorInclude, orderBy: [{ slug: 'asc' }, { id: 'asc' }] }),
-    prisma.service.findMany({ where: bySource, include: serviceInclude, orderBy: [{ slug: 'asc' }, { id: 'asc' }] }),
-    prisma.unitCondition.findMany({
-      where: bySource, include: conditionLinkInclude, orderBy: [{ condition: { slug: 'asc' } }, { unit: { slug: 'asc' } }, { id: 'asc' }]
-    }),
-    prisma.event.findMany({ where: bySource, include: eventInclude, orderBy: [{ occurredOn: { sort: 'asc', nulls: 'last' } }, { slug: 'asc' }, { id: 'asc' }] }),
-    prisma.newsArticle.findMany({ where: bySource, include: newsInclude, omit: { body: true }, orderBy: [{ publishedOn: 'desc' }, { id: 'asc' }] })
+/**
+ * The document with its full text and every fact it backs, each list in the order the API promises, as one JSON
+ * object written by PostgreSQL for the source_document row `s`.
+ */
+function sourceDetailJson (): Sql {
+  const id = sql`s.id`
+  return jsonObject([
+    ...sourceFields('s'),
+    ['fullText', sql`s.full_text`],
+    ['facts', jsonObject([
+      ['departments', jsonArray(unitReferenceFields('fu'), sql`FROM unit fu WHERE fu.source_id = ${id}`, sql`fu.slug, fu.id`)],
+      ['observations', jsonArray(jsonObject(observationFields('o', 'om')),
+        sql`FROM metric_observation o JOIN metric_definition om ON om.id = o.metric_id JOIN unit ou ON ou.id = o.unit_id WHERE o.source_id = ${id}`,
+        sql`ou.slug, om.code, o.id`)],
+      ['honors', jsonArray(honorJson('hn'), sql`FROM honor hn WHERE hn.source_id = ${id}`, sql`hn.slug, hn.id`)],
+      ['services', jsonArray(serviceJson('sv'), sql`FROM service sv WHERE sv.source_id = ${id}`, sql`sv.slug, sv.id`)],
+      ['conditions', jsonArray(conditionLinkJson('uc'),
+        sql`FROM unit_condition uc JOIN condition cc ON cc.id = uc.condition_id JOIN unit cu ON cu.id = uc.unit_id WHERE uc.source_id = ${id}`,
+        sql`cc.slug, cu.slug, uc.id`)],
+      ['events', jsonArray(eventJson('ev'), sql`FROM event ev WHERE ev.source_id = ${id}`, sql`ev.occurred_on ASC NULLS LAST, ev.slug, ev.id`)],
+      ['news', jsonArray(newsSummaryJson('na'), sql`FROM news_article na WHERE na.source_id = ${id}`, sql`na.published_on DESC, na.id`)]
+    ])]
   ])
-  return { departments, observations, honors, services, conditions, events, news }
 }
-
-type FactRows = Awaited<ReturnType<typeof findFacts>>
 
 /** The latest change to the document or to any fact it lists (a removed fact leaves no timestamp; the ETag covers it). */
-function lastModified (document: SourceRow, facts: FactRows): Date {
-  const times = Object.values(facts).flat().map((row) => row.updatedAt.getTime())
-  return new Date(Math.max(document.updatedAt.getTime(), ...times))
-}
+const lastModified = sql`GREATEST(s.updated_at,
+  (SELECT max(updated_at) FROM unit WHERE source_id = s.id), (SELECT max(updated_at) FROM metric_observation WHERE source_id = s.id),
+  (SELECT max(updated_at) FROM honor WHERE source_id = s.id), (SELECT max(updated_at) FROM service WHERE source_id = s.id),
+  (SELECT max(updated_at) FROM unit_condition WHERE source_id = s.id), (SELECT max(updated_at) FROM event WHERE source_id = s.id),
+  (SELECT max(updated_at) FROM news_article WHERE source_id = s.id))`
 
 export function createSourceRepository (fastify: FastifyInstance) {
-  const { prisma, paging } = fastify
+  const { paging, database } = fastify
 
   return {
-    async list (filters: SourceFilters, page: PageRequest & { count?: boolean }) {
-      const where: Prisma.SourceDocumentWhereInput = filters.kind === undefined ? {} : { kind: filters.kind }
-      return await paging.list(sourceListSpec, page, {
-        find: async (keyset) => prisma.sourceDocument.findMany({
-          where: { AND: [where, keyset.where] },
-          orderBy: keyset.orderBy as Prisma.SourceDocumentOrderByWithRelationInput[],
-          take: keyset.take,
-          omit: listOmit,
-          include: enteredByInclude
-        }),
-        count: async () => prisma.sourceDocument.count({ where }),
-        present: source
+    /** One page of sources (without their text), each written as JSON by PostgreSQL. */
+    async list (filters: SourceFilters, page: PageRequest & { count?: boolean }, fields: string[] = []) {
+      const where = filters.kind === undefined ? sql`TRUE` : sql`s.kind = ${filters.kind}::"SourceKind"`
+      const item = jsonObject(selectFields(sourceFields('s'), fields))
+      return await paging.listJson(sourceListSpec, page, {
+        columns: { id: sql`s.id`, sort: { fileName: sql`s.file_name`, title: sql`s.title`, statedOn: sql`s.stated_on`, updatedAt: sql`s.updated_at` } },
+        find: async (keyset) => database.query<JsonRow>(sql`
+          SELECT s.id, ${keyset.sortValue} AS "sortValue", ${item}::text AS item
+          FROM source_document s WHERE ${where} AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.take}`),
+        count: async () => {
+          const [row] = await database.query<{ total: number }>(sql`SELECT count(*)::int AS total FROM source_document s WHERE ${where}`)
+          return row!.total
+        }
       })
     },
 
-    /** The document, its full text and every fact it backs, with the latest change among them; null when missing. */
-    async findById (id: string): Promise<{ source: Static<typeof SourceDetail>, lastModified: Date } | null> {
-      // The document and its facts are read together: a missing document costs seven empty queries, a found one
-      // (the usual case) saves a round trip.
-      const [document, facts] = await Promise.all([
-        prisma.sourceDocument.findUnique({ where: { id }, include: enteredByInclude }),
-        findFacts(prisma, id)
-      ])
-      if (document === null) return null
-      return {
-        source: {
-          ...source(document),
-          fullText: document.fullText,
-          facts: {
-            departments: facts.departments.map(({ slug, name, kind }) => ({ slug, name, kind })),
-            observations: facts.observations.map(observation),
-            honors: facts.honors.map(honor),
-            services: facts.services.map(service),
-            conditions: facts.conditions.map(conditionLink),
-            events: facts.events.map(event),
-            // A summary never shows the body, so it is not read (see listOmit).
-            news: facts.news.map(newsSummary)
-          }
-        },
-        lastModified: lastModified(document, facts)
-      }
+    /** The document, its full text and every fact it backs as JSON text, with the latest change among them; null when missing. */
+    async findById (id: string): Promise<{ body: string, lastModified: Date } | null> {
+      const [row] = await database.query<{ body: string, lastModified: Date }>(sql`
+        SELECT ${sourceDetailJson()}::text AS body, ${lastModified} AS "lastModified" FROM source_document s WHERE s.id = ${id}::uuid`)
+      return row ?? null
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Static } from 'typebox'
-import { periodColumns, qualifierColumns, sourceColumns } from '../../../lib/csv-tables.ts'
+import { periodColumns, qualifierColumns, sourceColumns } from '../metrics/observation-csv.ts'
 import type { CsvColumn } from '../../../lib/csv.ts'
 import type { Coverage, Ratios, Summary, Timeseries } from '../../../schemas/statistics.ts'
 

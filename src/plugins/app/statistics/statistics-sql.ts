@@ -1,5 +1,5 @@
 import { Prisma, type MetricCategory, type PeriodKind, type PrismaClient, type UnitKind } from '../../../generated/prisma/client.ts'
-import type { ComparatorSymbol } from '../../../lib/qualified.ts'
+import type { ComparatorSymbol } from './qualified.ts'
 
 // The ratios, time series and coverage read the database with hand-written SQL, one statement per page. A figure is
 // joined to its unit, hospital, metric and source in the statement that finds it (an include sends one query per

@@ -2,13 +2,14 @@ import type { Static, TSchema } from 'typebox'
 import { Prisma, type Comparator } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import {
-  department, departmentInclude, hospital, metricDefinition, observation, observationInclude, sourceSelect, type DepartmentRow
-} from '../../../lib/representation.ts'
-import {
   conditionBodies, conditionLinkBodies, departmentBodies, eventBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
   observationBodies, serviceBodies, type ProvenanceBody
 } from '../../../schemas/writes.ts'
-import { queryJson, sql } from '../../../lib/json-sql.ts'
+import { jsonObject, queryJson, sql } from '../../../lib/json-sql.ts'
+import { departmentJson } from '../departments/department-json.ts'
+import { hospitalJson } from '../hospitals/hospital-json.ts'
+import { metricDefinitionJson } from '../metrics/metric-definition-json.ts'
+import { observationFields } from '../metrics/observation-json.ts'
 import { conditionJson, conditionLinkJson } from '../conditions/condition-json.ts'
 import { eventJson } from '../events/event-json.ts'
 import { honorJson } from '../honors/honor-json.ts'
@@ -140,10 +141,7 @@ const hospitals: WritableResource = {
   bodies: hospitalBodies,
   representation: 'Hospital',
   idFor: async (db, slug) => (await db.hospital.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.hospital.findUnique({ where: { id }, include: { source: { select: sourceSelect } } })
-    return row === null ? null : hospital(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${hospitalJson('h')}::text AS body FROM hospital h WHERE h.id = ${id}::uuid`),
   async create (db, input, link) {
     const { provenance: _provenance, ...body } = input as HospitalCreate
     const row = await db.hospital.create({ data: { ...body, shortName: body.shortName ?? null, ...sourceData(link) } as Prisma.HospitalUncheckedCreateInput, select: { id: true } })
@@ -196,11 +194,8 @@ const departments: WritableResource = {
   bodies: departmentBodies,
   representation: 'Department',
   idFor: async (db, slug) => (await db.unit.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    // As GET /v1/departments/{slug} presents it by default: with its children and figures.
-    const row = await db.unit.findUnique({ where: { id }, include: departmentInclude(['children', 'metrics']) })
-    return row === null ? null : department(row as unknown as DepartmentRow)
-  },
+  // As GET /v1/departments/{slug} presents it by default: with its children and figures.
+  present: async (db, id) => queryJson(db, sql`SELECT ${departmentJson('u', ['children', 'metrics'])}::text AS body FROM unit u WHERE u.id = ${id}::uuid`),
   async create (db, input, link) {
     const { provenance: _provenance, hospital: hospitalSlug, parent, ...body } = input as DepartmentCreate
     const hospital = await hospitalId(db, hospitalSlug)
@@ -278,10 +273,8 @@ const metrics: WritableResource = {
   bodies: observationBodies,
   representation: 'Observation',
   idFor: async (db, id) => (await db.metricObservation.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.metricObservation.findUnique({ where: { id }, include: observationInclude })
-    return row === null ? null : observation(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${jsonObject(observationFields('o', 'om'))}::text AS body
+    FROM metric_observation o JOIN metric_definition om ON om.id = o.metric_id WHERE o.id = ${id}::uuid`),
   async create (db, input, link) {
     const body = input as ObservationCreate
     const unit = await unitOf(db, body.department, '/department')
@@ -338,10 +331,7 @@ const metricDefinitions: WritableResource = {
   bodies: metricDefinitionBodies,
   representation: 'MetricDefinition',
   idFor: async (db, code) => (await db.metricDefinition.findUnique({ where: { code }, select: { id: true } }))?.id ?? null,
-  async present (db, id) {
-    const row = await db.metricDefinition.findUnique({ where: { id } })
-    return row === null ? null : metricDefinition(row)
-  },
+  present: async (db, id) => queryJson(db, sql`SELECT ${metricDefinitionJson('md')}::text AS body FROM metric_definition md WHERE md.id = ${id}::uuid`),
   async create (db, input) {
     const row = await db.metricDefinition.create({ data: input as MetricDefinitionCreate, select: { id: true } })
     return row.id

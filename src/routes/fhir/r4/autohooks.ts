@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { fhirMediaType } from '../../../lib/fhir/outcome.ts'
+import { fhirMediaType } from '../../../plugins/app/fhir/outcome.ts'
 import { assertAcceptable } from '../../../lib/negotiation.ts'
 import { rejectInvalidText } from '../../../lib/text-input.ts'
 

@@ -1,5 +1,5 @@
-import { fhirTypeRoutes } from '../../../lib/fhir/routes.ts'
-import { referenceParameter, referencedId } from '../../../lib/fhir/search.ts'
+import { fhirTypeRoutes } from '../../../plugins/app/fhir/routes.ts'
+import { referenceParameter, referencedId } from '../../../plugins/app/fhir/search.ts'
 
 export default fhirTypeRoutes({
   type: 'Basic',

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { capabilityStatement } from '../../../lib/fhir/capability.ts'
-import { fhirMediaType, outcomeResponse } from '../../../lib/fhir/outcome.ts'
-import { serviceBase } from '../../../lib/fhir/routes.ts'
-import { searchParameters } from '../../../lib/fhir/search.ts'
+import { capabilityStatement } from '../../../plugins/app/fhir/capability.ts'
+import { fhirMediaType, outcomeResponse } from '../../../plugins/app/fhir/outcome.ts'
+import { serviceBase } from '../../../plugins/app/fhir/routes.ts'
+import { searchParameters } from '../../../plugins/app/fhir/search.ts'
 import { ref } from '../../../schemas/common.ts'
 import { FhirCapabilityStatement } from '../../../schemas/fhir.ts'
 

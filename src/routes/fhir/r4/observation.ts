@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
-import { fhirTypeRoutes } from '../../../lib/fhir/routes.ts'
-import { extensionUrls, systems } from '../../../lib/fhir/resources.ts'
-import { referenceParameter, referencedId } from '../../../lib/fhir/search.ts'
+import { fhirTypeRoutes } from '../../../plugins/app/fhir/routes.ts'
+import { extensionUrls, systems } from '../../../plugins/app/fhir/resources.ts'
+import { referenceParameter, referencedId } from '../../../plugins/app/fhir/search.ts'
 
 /** Metric codes of a `code` token list: "beds", or "system|beds" with our metric system; another system matches nothing. */
 function metricCodes (value: string): string[] {

@@ -1,6 +1,6 @@
-import { fhirTypeRoutes } from '../../../lib/fhir/routes.ts'
-import { nameParameters, referenceParameter, referencedId } from '../../../lib/fhir/search.ts'
-import { nameFilter } from '../../../lib/fhir/filters.ts'
+import { fhirTypeRoutes } from '../../../plugins/app/fhir/routes.ts'
+import { nameParameters, referenceParameter, referencedId } from '../../../plugins/app/fhir/search.ts'
+import { nameFilter } from '../../../plugins/app/fhir/filters.ts'
 
 export default fhirTypeRoutes({
   type: 'Organization',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { csvParameters, jsonOrCsvConfig } from '../../../lib/csv.ts'
-import { observationColumns } from '../../../lib/csv-tables.ts'
+import { observationColumns } from '../../../plugins/app/metrics/observation-csv.ts'
 import { fieldsParameter, pagingParameters, sendJsonPage } from '../../../lib/listing.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { observationListSpec } from '../../../plugins/app/metrics/metric-repository.ts'

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendJson, sendJsonPage } from '../../../lib/listing.ts'
+import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { hospitalListSpec } from '../../../plugins/app/hospitals/hospital-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
@@ -58,8 +59,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { country, city, limit, cursor, sort, count, fields } = request.query
-    const page = await fastify.hospitalRepository.list({ country, city }, { limit, cursor, sort, count })
-    return sendPage(request, reply, page, { requested: fields, allowed: hospitalFields })
+    const selected = parseNames(fields, hospitalFields, 'fields')
+    const page = await fastify.hospitalRepository.list({ country, city }, { limit, cursor, sort, count }, selected)
+    sendJsonPage(request, reply, page)
+    return reply
   })
 
   fastify.get('/:slug', {
@@ -81,9 +84,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const found = await fastify.hospitalRepository.findBySlug(request.params.slug)
     if (found === null) throw notFound(request.params.slug)
-    reply.header('last-modified', new Date(found.updatedAt).toUTCString())
+    reply.header('last-modified', found.updatedAt.toUTCString())
     reply.header('etag', request.entityTag(found.version))
-    return found
+    sendJson(reply, found.body)
+    return reply
   })
 
   fastify.get('/:slug/tree', {

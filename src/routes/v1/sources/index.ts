@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendPage } from '../../../lib/listing.ts'
+import { fieldNames, fieldsParameter, listResponse, pagingParameters, sendJson, sendJsonPage } from '../../../lib/listing.ts'
+import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { sourceListSpec } from '../../../plugins/app/sources/source-repository.ts'
 import { problemResponse, ref } from '../../../schemas/common.ts'
@@ -36,8 +37,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { kind, limit, cursor, sort, count, fields } = request.query
-    const page = await fastify.sourceRepository.list({ kind }, { limit, cursor, sort, count })
-    return sendPage(request, reply, page, { requested: fields, allowed: sourceFields })
+    const selected = parseNames(fields, sourceFields, 'fields')
+    const page = await fastify.sourceRepository.list({ kind }, { limit, cursor, sort, count }, selected)
+    sendJsonPage(request, reply, page)
+    return reply
   })
 
   fastify.get('/:id', {
@@ -64,7 +67,8 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const found = await fastify.sourceRepository.findById(request.params.id)
     if (found === null) throw new ProblemError('notFound', `No source document has the id "${request.params.id}".`)
     reply.header('last-modified', found.lastModified.toUTCString())
-    return found.source
+    sendJson(reply, found.body)
+    return reply
   })
 }
 

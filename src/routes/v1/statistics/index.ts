@@ -5,7 +5,7 @@ import { metricCodePattern } from '../../../plugins/app/metrics/metric-repositor
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
 import { MetricCategory, Period } from '../../../schemas/metrics.ts'
 import { Coverage, Ratios, Summary, SummaryUnits, Timeseries } from '../../../schemas/statistics.ts'
-import { ratioCodes, ratioDefinitions } from '../../../lib/ratios.ts'
+import { ratioCodes, ratioDefinitions } from '../../../plugins/app/statistics/ratios.ts'
 import { DEFAULT_LIMIT, MAX_LIMIT, parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { csvParameters, jsonOrCsvConfig, jsonOrCsvResponse, sendCsvStream, wantsCsv, type CsvColumn } from '../../../lib/csv.ts'

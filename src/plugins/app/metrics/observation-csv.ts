@@ -1,7 +1,7 @@
 import type { Static } from 'typebox'
-import type { CsvColumn } from './csv.ts'
-import { describe, fromStated, type QualifiedValue } from './qualified.ts'
-import type { ObservationBody } from '../schemas/metrics.ts'
+import type { CsvColumn } from '../../../lib/csv.ts'
+import { describe, fromStated, type QualifiedValue } from '../statistics/qualified.ts'
+import type { ObservationBody } from '../../../schemas/metrics.ts'
 
 // The flat, one-row-per-fact views of the figures that CSV responses carry, and the column groups every view of a
 // figure shares (the statistics' views are in plugins/app/statistics/statistics-csv.ts). Every row that holds a figure

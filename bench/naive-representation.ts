@@ -1,14 +1,15 @@
 import type { Static } from 'typebox'
-import type { Comparator, Prisma } from '../generated/prisma/client.ts'
-import type { Department, DepartmentInclude } from '../schemas/departments.ts'
-import type { ConditionLink, Event, Honor, Service } from '../schemas/facts.ts'
-import type { Hospital } from '../schemas/hospitals.ts'
-import type { MetricDefinition, ObservationBody } from '../schemas/metrics.ts'
-import type { NewsSummary } from '../schemas/news.ts'
-import type { Source } from '../schemas/sources.ts'
+import type { Comparator, Prisma } from '../src/generated/prisma/client.ts'
+import type { Department, DepartmentInclude } from '../src/schemas/departments.ts'
+import type { ConditionLink, Event, Honor, Service } from '../src/schemas/facts.ts'
+import type { Hospital } from '../src/schemas/hospitals.ts'
+import type { MetricDefinition, ObservationBody } from '../src/schemas/metrics.ts'
+import type { NewsSummary } from '../src/schemas/news.ts'
+import type { Source } from '../src/schemas/sources.ts'
 
-// Database rows to public JSON: camelCase, ISO dates, numbers, references by slug, and provenance on every fact.
-// Each presenter sits next to the Prisma include it needs, so the query and the shape change together.
+// The naive way to the API's JSON: Prisma rows (with relation includes) presented in JavaScript. The app once built its
+// answers this way; it now has PostgreSQL write them (src/plugins/app/<area>/<area>-json.ts). The bench's naive route
+// uses these presenters, and test/routes/v1/sql-json.test.ts proves the two ways give the same answers.
 
 /** The FHIR comparator symbol of a stored comparator code. */
 export const comparatorSymbols: Record<Comparator, '<' | '<=' | '>=' | '>'> = { lt: '<', le: '<=', ge: '>=', gt: '>' }

@@ -1,5 +1,5 @@
-import type { FhirFilters } from '../../plugins/app/fhir/fhir-repository.ts'
-import { ProblemError } from '../problem.ts'
+import type { FhirFilters } from './fhir-repository.ts'
+import { ProblemError } from '../../../lib/problem.ts'
 
 const nameModifiers = [['name', 'startsWith'], ['name:contains', 'contains'], ['name:exact', 'exact']] as const
 

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from 'typebox'
-import { MAX_LIMIT, type ListSpec } from '../paging.ts'
-import { ProblemError } from '../problem.ts'
+import { MAX_LIMIT, type ListSpec } from '../../../lib/paging.ts'
+import { ProblemError } from '../../../lib/problem.ts'
 
 // FHIR search parameters: their query-string schemas (so the OpenAPI document and the validator describe them once)
 // and their parsing into what the repository filters on. Only what the CapabilityStatement lists is accepted; any

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox'
-import type { ProblemBody } from '../../schemas/common.ts'
-import { problemResponse, ref } from '../../schemas/common.ts'
-import { FhirOperationOutcome } from '../../schemas/fhir.ts'
+import type { ProblemBody } from '../../../schemas/common.ts'
+import { problemResponse, ref } from '../../../schemas/common.ts'
+import { FhirOperationOutcome } from '../../../schemas/fhir.ts'
 
 // The FHIR view answers errors as OperationOutcome (application/fhir+json), not problem details: the same errors,
 // raised the same way, rendered for FHIR clients by the one error handler (app.ts) when the URL is under /fhir/.

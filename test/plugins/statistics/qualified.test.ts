@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import t from 'tap'
 import {
   admits, describe, fromStated, isExact, ratio, sum, type ComparatorSymbol, type QualifiedFigure
-} from '../../src/lib/qualified.ts'
+} from '../../../src/plugins/app/statistics/qualified.ts'
 
 // A stated figure together with a true value the statement allows: the brute-force side of the comparison.
 interface Stated { value: number, comparator: ComparatorSymbol | null, approximate: boolean, truth: number }

@@ -1,7 +1,8 @@
 import type { Static } from 'typebox'
-import type { Prisma } from '../../generated/prisma/client.ts'
-import type { FhirBasic, FhirCodeableConcept, FhirExtension, FhirHealthcareService, FhirObservation, FhirOrganization } from '../../schemas/fhir.ts'
-import { comparatorSymbols, isoDate } from '../representation.ts'
+import type { Prisma } from '../../../generated/prisma/client.ts'
+import type { FhirBasic, FhirCodeableConcept, FhirExtension, FhirHealthcareService, FhirObservation, FhirOrganization } from '../../../schemas/fhir.ts'
+import { comparatorSymbols } from '../metrics/metric-definition-presenter.ts'
+import { isoDate } from '../../../lib/iso-date.ts'
 
 // Database rows to FHIR R4 resources. The id is the record's UUID and meta.versionId its version, the same version
 // the native API's ETag carries. Codes of our own (metrics, kinds) live in code systems under one namespace URI; it

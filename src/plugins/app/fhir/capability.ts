@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Static } from 'typebox'
-import { packageRoot } from '../../paths.ts'
-import type { FhirCapabilityStatement } from '../../schemas/fhir.ts'
+import { packageRoot } from '../../../paths.ts'
+import type { FhirCapabilityStatement } from '../../../schemas/fhir.ts'
 import { extensionUrls } from './resources.ts'
 
 // The CapabilityStatement of /fhir/r4/metadata: exactly what the routes under /fhir/r4 accept (test/routes/fhir
