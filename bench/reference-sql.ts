@@ -117,59 +117,56 @@ export const honorListSql = page(
   `JOIN honor ho ON ho.id = r.id ${honorJoins}`, honor, 'r.title', '$2')
 
 /**
- * $1 query text, $2 limit. The app's full-text search (units and their aliases, services, conditions, honors, news;
- * ts_rank_cd rounded to 6 places, one row per resource at its best rank, ordered by rank, kind, id), built as JSON.
- * Its cursor's key is the rank as PostgreSQL prints it and `kind:id`.
+ * $1 query text, $2 limit. The app's full-text search (units and their aliases, services, conditions, honors, news),
+ * ranked with ts_rank over each table's stored, weighted search_vector (a unit at the better of its own rank and its
+ * best alias's), ordered by rank, kind, id; only the page's hits read their text and get a ts_headline (a unit found
+ * better by an alias shows that alias). Its cursor's key is the rank as float8 text and `kind:id`.
  */
 export const searchSql = `WITH query AS (SELECT websearch_to_tsquery('english', $1) AS q),
   matches AS (
-    SELECT 'department' AS kind, u.id, u.name AS title, u.slug AS target, u.id AS unit_id,
-           u.name || ' ' || coalesce(u.summary, '') || ' ' || coalesce(u.focus, '') AS body,
-           ts_rank_cd(to_tsvector('english', u.name || ' ' || coalesce(u.summary, '') || ' ' || coalesce(u.focus, '')), query.q) AS rank
-    FROM unit u, query
-    WHERE to_tsvector('english', u.name || ' ' || coalesce(u.summary, '') || ' ' || coalesce(u.focus, '')) @@ query.q
+    SELECT 'department'::text AS kind, coalesce(own.id, alias.unit_id) AS id, greatest(own.rank, alias.rank) AS rank
+    FROM (SELECT u.id, ts_rank(u.search_vector, query.q) AS rank FROM unit u, query WHERE u.search_vector @@ query.q) own
+    FULL JOIN (SELECT a.unit_id, max(ts_rank(a.search_vector, query.q)) AS rank FROM unit_alias a, query
+               WHERE a.search_vector @@ query.q GROUP BY a.unit_id) alias ON alias.unit_id = own.id
     UNION ALL
-    SELECT 'department', u.id, u.name, u.slug, u.id, a.name, ts_rank_cd(to_tsvector('english', a.name), query.q)
-    FROM unit_alias a JOIN unit u ON u.id = a.unit_id, query
-    WHERE to_tsvector('english', a.name) @@ query.q
+    SELECT 'service', s.id, ts_rank(s.search_vector, query.q) FROM service s, query WHERE s.search_vector @@ query.q
     UNION ALL
-    SELECT 'service', s.id, s.name, su.slug, s.unit_id, s.name || ' ' || coalesce(s.description, ''),
-           ts_rank_cd(to_tsvector('english', s.name || ' ' || coalesce(s.description, '')), query.q)
-    FROM service s JOIN unit su ON su.id = s.unit_id, query
-    WHERE to_tsvector('english', s.name || ' ' || coalesce(s.description, '')) @@ query.q
+    SELECT 'condition', c.id, ts_rank(c.search_vector, query.q) FROM condition c, query WHERE c.search_vector @@ query.q
     UNION ALL
-    SELECT 'condition', c.id, c.name, c.slug, NULL, c.name, ts_rank_cd(to_tsvector('english', c.name), query.q)
-    FROM condition c, query
-    WHERE to_tsvector('english', c.name) @@ query.q
+    SELECT 'honor', h.id, ts_rank(h.search_vector, query.q) FROM honor h, query WHERE h.search_vector @@ query.q
     UNION ALL
-    SELECT 'honor', h.id, h.title, coalesce(hu.slug, ''), h.unit_id, h.title || ' ' || coalesce(h.issuer, ''),
-           ts_rank_cd(to_tsvector('english', h.title || ' ' || coalesce(h.issuer, '')), query.q)
-    FROM honor h LEFT JOIN unit hu ON hu.id = h.unit_id, query
-    WHERE to_tsvector('english', h.title || ' ' || coalesce(h.issuer, '')) @@ query.q
-    UNION ALL
-    SELECT 'news', n.id, n.title, n.slug, NULL, n.title || ' ' || coalesce(n.summary, '') || ' ' || n.body,
-           ts_rank_cd(to_tsvector('english', n.title || ' ' || coalesce(n.summary, '') || ' ' || n.body), query.q)
-    FROM news_article n, query
-    WHERE to_tsvector('english', n.title || ' ' || coalesce(n.summary, '') || ' ' || n.body) @@ query.q),
-  hit AS (
-    SELECT DISTINCT ON (kind, id) kind, id, title, target, unit_id, body, round(rank::numeric, 6) AS rank
-    FROM matches ORDER BY kind, id, rank DESC),
-  r AS (
-    SELECT hit.*, row_number() OVER (ORDER BY hit.rank DESC, hit.kind, hit.id) AS position
-    FROM hit ORDER BY hit.rank DESC, hit.kind, hit.id LIMIT $2 + 1),
+    SELECT 'news', n.id, ts_rank(n.search_vector, query.q) FROM news_article n, query WHERE n.search_vector @@ query.q),
+  top AS (SELECT * FROM matches ORDER BY rank DESC, kind, id LIMIT $2 + 1),
+  r AS (SELECT top.*, row_number() OVER (ORDER BY top.rank DESC, top.kind, top.id) AS position FROM top),
   items AS (
     SELECT r.position, json_build_object(
-      'kind', r.kind, 'id', r.id, 'title', r.title,
-      'snippet', ts_headline('english', r.body, query.q, 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=25, MinWords=8'),
+      'kind', r.kind, 'id', r.id, 'title', coalesce(u.name, s.name, c.name, h.title, n.title),
+      'snippet', ts_headline('english', CASE r.kind
+        WHEN 'department' THEN CASE WHEN u.search_vector @@ query.q AND ts_rank(u.search_vector, query.q) >= r.rank
+          THEN u.name || ' ' || coalesce(u.summary, '') || ' ' || coalesce(u.focus, '')
+          ELSE (SELECT a.name FROM unit_alias a WHERE a.unit_id = u.id AND a.search_vector @@ query.q
+                ORDER BY ts_rank(a.search_vector, query.q) DESC, a.id LIMIT 1) END
+        WHEN 'service' THEN s.name || ' ' || coalesce(s.description, '')
+        WHEN 'condition' THEN c.name
+        WHEN 'honor' THEN h.title || ' ' || coalesce(h.issuer, '')
+        ELSE n.title || ' ' || coalesce(n.summary, '') || ' ' || n.body END,
+        query.q, 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=25, MinWords=8'),
       'rank', r.rank,
-      'department', CASE WHEN u.id IS NULL THEN NULL ELSE ${unitReference('u')} END,
+      'department', CASE WHEN owner.id IS NULL THEN NULL ELSE ${unitReference('owner')} END,
       'links', json_build_object('self', CASE r.kind
-        WHEN 'department' THEN '/v1/departments/' || r.target
-        WHEN 'service' THEN '/v1/services?department=' || r.target
-        WHEN 'condition' THEN '/v1/conditions/' || r.target
-        WHEN 'honor' THEN CASE WHEN r.target = '' THEN '/v1/honors?hospitalWide=true' ELSE '/v1/honors?department=' || r.target END
-        ELSE '/v1/news/' || r.target END)) AS item
-    FROM r CROSS JOIN query LEFT JOIN unit u ON u.id = r.unit_id WHERE r.position <= $2)
+        WHEN 'department' THEN '/v1/departments/' || u.slug
+        WHEN 'service' THEN '/v1/services?department=' || owner.slug
+        WHEN 'condition' THEN '/v1/conditions/' || c.slug
+        WHEN 'honor' THEN CASE WHEN owner.id IS NULL THEN '/v1/honors?hospitalWide=true' ELSE '/v1/honors?department=' || owner.slug END
+        ELSE '/v1/news/' || n.slug END)) AS item
+    FROM r CROSS JOIN query
+    LEFT JOIN unit u ON r.kind = 'department' AND u.id = r.id
+    LEFT JOIN service s ON r.kind = 'service' AND s.id = r.id
+    LEFT JOIN condition c ON r.kind = 'condition' AND c.id = r.id
+    LEFT JOIN honor h ON r.kind = 'honor' AND h.id = r.id
+    LEFT JOIN news_article n ON r.kind = 'news' AND n.id = r.id
+    LEFT JOIN unit owner ON owner.id = coalesce(u.id, s.unit_id, h.unit_id)
+    WHERE r.position <= $2)
 SELECT (SELECT coalesce(json_agg(item ORDER BY position), '[]') FROM items)::text AS data,
-  (SELECT r.rank::text FROM r WHERE r.position = $2 AND EXISTS (SELECT FROM r r2 WHERE r2.position > $2)) AS last_value,
+  (SELECT r.rank::float8::text FROM r WHERE r.position = $2 AND EXISTS (SELECT FROM r r2 WHERE r2.position > $2)) AS last_value,
   (SELECT r.kind || ':' || r.id FROM r WHERE r.position = $2 AND EXISTS (SELECT FROM r r2 WHERE r2.position > $2)) AS last_id`
