@@ -170,3 +170,105 @@ export const searchSql = `WITH query AS (SELECT websearch_to_tsquery('english', 
 SELECT (SELECT coalesce(json_agg(item ORDER BY position), '[]') FROM items)::text AS data,
   (SELECT r.rank::float8::text FROM r WHERE r.position = $2 AND EXISTS (SELECT FROM r r2 WHERE r2.position > $2)) AS last_value,
   (SELECT r.kind || ':' || r.id FROM r WHERE r.position = $2 AND EXISTS (SELECT FROM r r2 WHERE r2.position > $2)) AS last_id`
+
+/**
+ * A figure's interval as the app's qualified arithmetic sees it (value, comparator as text, approximate): which
+ * bounds it has and whether each is inclusive. Over a group, `aggregate` totals them: the bounds a sum has are those
+ * every figure has (bool_and), and any approximate figure makes it approximate (bool_or).
+ */
+function interval (value: string, comparator: string, approximate: string, aggregate: boolean) {
+  const plain = `(${comparator} IS NULL AND NOT ${approximate})`
+  const all = (expression: string) => aggregate ? `bool_and(${expression})` : expression
+  return {
+    value: aggregate ? `sum(${value})` : value,
+    hasLower: all(`(coalesce(${comparator} IN ('>', '>='), false) OR ${plain})`),
+    lowerInclusive: all(`(coalesce(${comparator} = '>=', false) OR ${plain})`),
+    hasUpper: all(`(coalesce(${comparator} IN ('<', '<='), false) OR ${plain})`),
+    upperInclusive: all(`(coalesce(${comparator} = '<=', false) OR ${plain})`),
+    approximate: aggregate ? `bool_or(${approximate})` : approximate
+  }
+}
+type Interval = ReturnType<typeof interval>
+
+/** The app's QualifiedValue of an interval whose parts are columns or expressions. */
+function qualified (parts: Interval): string {
+  const value = `(${parts.value})::float8`
+  return `json_build_object('value', ${value},
+    'lower', CASE WHEN ${parts.hasLower} THEN ${value} END, 'upper', CASE WHEN ${parts.hasUpper} THEN ${value} END,
+    'lowerInclusive', ${parts.lowerInclusive}, 'upperInclusive', ${parts.upperInclusive},
+    'comparator', CASE
+      WHEN ${parts.hasLower} AND NOT ${parts.hasUpper} THEN CASE WHEN ${parts.lowerInclusive} THEN '>=' ELSE '>' END
+      WHEN ${parts.hasUpper} AND NOT ${parts.hasLower} THEN CASE WHEN ${parts.upperInclusive} THEN '<=' ELSE '<' END END,
+    'approximate', ${parts.approximate},
+    'exact', NOT ${parts.approximate} AND ${parts.lowerInclusive} AND ${parts.upperInclusive})`
+}
+
+const groupTotal = interval('l.value', 'l.comparator::text', 'l.approximate', true)
+const totalColumns = Object.entries(groupTotal).map(([part, expression]) => `${expression} AS total_${part}`).join(', ')
+const totalOf = (alias: string): Interval =>
+  Object.fromEntries(Object.keys(groupTotal).map((part) => [part, `${alias}.total_${part}`])) as Interval
+
+/** A unit's figure in a group (alias f, its unit fu and source fs joined). */
+const unitFigure = `json_build_object(
+  'department', ${unitReference('fu')},
+  'figure', ${qualified(interval('f.value', 'f.comparator::text', 'f.approximate', false))},
+  'statedValue', f.stated_value, 'statedOn', ${day('f.stated_on')}, 'observationId', f.id,
+  'source', ${sourceReference('fs', 'f.quote')})`
+
+/**
+ * $1 limit, $2 units. The first page of the statistics summary, unfiltered: groups of hospital, metric and period
+ * (kind, duration, start, end) in that order, each totalling every unit's latest figure for the period (latest stated,
+ * then latest entered), with the unit count and the first $2 units by slug. Hospitals are walked in slug order and
+ * each one's groups built in a LATERAL subquery, so the page stops after the few hospitals it needs, as any statement
+ * that pages these groups cheaply must. Columns: data (JSON text), next_key (the page's last group key as a JSON
+ * array when another page follows, else null), which the server signs as the app does.
+ */
+export const summarySql = `WITH top AS (
+    SELECT h.slug AS hospital_slug, h.name AS hospital_name, h.short_name AS hospital_short_name, groups.*
+    FROM hospital h CROSS JOIN LATERAL (
+      SELECT m.code AS metric_code, m.name AS metric_name, m.unit AS metric_unit, m.unit_label AS metric_unit_label,
+        m.category::text AS metric_category, m.additive,
+        l.period_kind::text AS period_kind, l.duration_key, l.period_start, l.period_end,
+        coalesce(l.period_start, '-infinity'::date) AS start_key, coalesce(l.period_end, '-infinity'::date) AS end_key,
+        count(*)::int AS unit_count, ${totalColumns},
+        array_agg(l.id) FILTER (WHERE l.unit_position <= $2) AS first_figures
+      FROM (
+        SELECT latest.*, row_number() OVER (
+          PARTITION BY latest.metric_id, latest.period_kind, latest.duration_key, latest.period_start, latest.period_end
+          ORDER BY latest.unit_slug) AS unit_position
+        FROM (
+          SELECT DISTINCT ON (o.metric_id, o.period_kind, coalesce(o.period_duration, ''), o.period_start, o.period_end, o.unit_id)
+            o.id, o.metric_id, o.period_kind, coalesce(o.period_duration, '') AS duration_key, o.period_start, o.period_end,
+            o.value, o.comparator, o.approximate, u.slug AS unit_slug
+          FROM unit u JOIN metric_observation o ON o.unit_id = u.id
+          WHERE u.hospital_id = h.id
+          ORDER BY o.metric_id, o.period_kind, coalesce(o.period_duration, ''), o.period_start, o.period_end, o.unit_id,
+            o.stated_on DESC NULLS LAST, o.created_at DESC, o.id) latest) l
+      JOIN metric_definition m ON m.id = l.metric_id
+      GROUP BY m.id, l.period_kind, l.duration_key, l.period_start, l.period_end) groups
+    ORDER BY h.slug, groups.metric_code, groups.period_kind, groups.duration_key, groups.start_key, groups.end_key
+    LIMIT $1 + 1),
+  g AS (SELECT top.*, row_number() OVER (ORDER BY top.hospital_slug, top.metric_code, top.period_kind, top.duration_key,
+    top.start_key, top.end_key) AS position FROM top),
+  items AS (
+    SELECT g.position, json_build_object(
+      'hospital', json_build_object('slug', g.hospital_slug, 'name', g.hospital_name, 'shortName', g.hospital_short_name),
+      'metric', json_build_object('code', g.metric_code, 'name', g.metric_name, 'unit', g.metric_unit,
+        'unitLabel', g.metric_unit_label, 'category', g.metric_category),
+      'additive', g.additive,
+      'period', json_build_object('kind', g.period_kind, 'duration', nullif(g.duration_key, ''),
+        'start', ${day('g.period_start')}, 'end', ${day('g.period_end')}),
+      'total', CASE WHEN g.additive THEN ${qualified(totalOf('g'))} END,
+      'totalAbsent', CASE WHEN NOT g.additive THEN g.metric_name || ' is an average or a rate: it cannot be summed across units.' END,
+      'unitCount', g.unit_count,
+      'units', (SELECT coalesce(json_agg(${unitFigure} ORDER BY fu.slug), '[]')
+        FROM metric_observation f JOIN unit fu ON fu.id = f.unit_id JOIN source_document fs ON fs.id = f.source_id
+        WHERE f.id = ANY(g.first_figures)),
+      'links', json_build_object('units', '/v1/statistics/summary/units?hospital=' || g.hospital_slug || '&metric=' || g.metric_code ||
+        '&periodKind=' || g.period_kind ||
+        CASE WHEN g.duration_key <> '' THEN '&periodDuration=' || g.duration_key ELSE '' END ||
+        coalesce('&periodStart=' || ${day('g.period_start')}, '') || coalesce('&periodEnd=' || ${day('g.period_end')}, ''))) AS item
+    FROM g WHERE g.position <= $1)
+SELECT (SELECT coalesce(json_agg(item ORDER BY position), '[]') FROM items)::text AS data,
+  (SELECT json_build_array(g.hospital_slug, g.metric_code, g.period_kind, g.duration_key, g.start_key::text, g.end_key::text)::text
+    FROM g WHERE g.position = $1 AND EXISTS (SELECT FROM g g2 WHERE g2.position > $1)) AS next_key`
