@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import pg from 'pg'
 import { CursorCodec, DEFAULT_LIMIT } from '../src/lib/paging.ts'
 import {
-  departmentDetailSql, departmentEmbeds, departmentListSql, honorListSql, observationListSql, searchSql, type DepartmentEmbed
+  departmentDetailSql, departmentEmbeds, departmentListSql, honorListSql, observationListSql, searchSql, summarySql, type DepartmentEmbed
 } from './reference-sql.ts'
 
 // The SQL-built JSON reference: what an answer costs when PostgreSQL builds the whole JSON document in one statement
@@ -114,6 +114,20 @@ app.get<{ Querystring: { q?: string, limit?: string } }>('/v1/search', async (re
   const limit = limitOf(request.query.limit)
   const [row] = await run<PageRow>(searchSql, [q, limit])
   return reply.type(json).send(envelope(row!, limit, (rank, key) => codec.encode({ r: 'search', s: q, v: rank, i: key })))
+})
+
+// The summary's first page only, unfiltered: its cursor signs the last group's key as the app's statistics cursors do.
+app.get<{ Querystring: Record<string, string | undefined> }>('/v1/statistics/summary', async (request, reply) => {
+  const { limit: rawLimit, units: rawUnits, ...others } = request.query
+  if (Object.keys(others).length > 0) {
+    throw Object.assign(new Error('the reference answers the unfiltered first page (limit and units only)'), { statusCode: 400 })
+  }
+  const limit = limitOf(rawLimit)
+  const units = rawUnits === undefined ? 5 : Number(rawUnits)
+  if (!Number.isInteger(units) || units < 0 || units > 100) throw Object.assign(new Error('bad units'), { statusCode: 400 })
+  const [row] = await run<{ data: string, next_key: string | null }>(summarySql, [limit, units])
+  const nextCursor = row!.next_key === null ? null : codec.encode({ r: 'statistics-summary', s: 'key', v: JSON.stringify(JSON.parse(row!.next_key)), i: '' })
+  return reply.type(json).send(`{"data":${row!.data},"page":${JSON.stringify({ limit, nextCursor })}}`)
 })
 
 app.addHook('onClose', async () => { await pool.end() })
