@@ -33,8 +33,17 @@ t.test('a list revalidates without building its answer', async (t) => {
 
   const other = await app.inject({ url: '/v1/departments?hospital=cqhcwc', headers: { 'if-none-match': etag } })
   t.equal(other.statusCode, 200, 'the tag of one URL does not revalidate another')
-  const csvLike = await app.inject({ url: list, headers: { 'if-none-match': etag, accept: 'application/json;q=0.9' } })
-  t.equal(csvLike.statusCode, 200, 'nor the same URL asked with another Accept')
+  for (const accept of ['*/*', 'application/json', 'application/*;q=0.5']) {
+    const same = await app.inject({ url: list, headers: { 'if-none-match': etag, accept } })
+    t.equal(same.statusCode, 304, `Accept ${accept} gets the same JSON, so the same tag`)
+  }
+  const figures = '/v1/metrics?department=general-gynecology'
+  const json = await app.inject({ url: figures, headers: { accept: 'application/json' } })
+  const csv = await app.inject({ url: figures, headers: { accept: 'text/csv' } })
+  t.not(csv.headers.etag, json.headers.etag, 'a list that also answers CSV has a tag per media type')
+  t.equal((await app.inject({ url: figures, headers: { accept: 'text/csv', 'if-none-match': String(json.headers.etag) } })).statusCode, 200,
+    'the JSON answer\'s tag does not revalidate the CSV')
+  t.equal((await app.inject({ url: figures, headers: { accept: 'text/csv', 'if-none-match': String(csv.headers.etag) } })).statusCode, 304)
   const forged = await app.inject({ url: list, headers: { 'if-none-match': etag.replace(/-[A-Za-z0-9_-]{16}/, '-AAAAAAAAAAAAAAAA') } })
   t.equal(forged.statusCode, 200, 'a tag this server did not make never matches')
 })

@@ -17,7 +17,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** The strong ETag a GET of `url` would send for this version of an entity, at this data version (for writes). */
-    entityTagFor(url: string, accept: string | undefined, dataVersion: number, version: number): string
+    entityTagFor(url: string, dataVersion: number, version: number): string
   }
   interface FastifyRequest {
     responseSlot: ResponseSlot | null
@@ -130,6 +130,20 @@ function requestKey (url: string, accept: string | undefined): string {
   return `${url}\n${accept ?? ''}`
 }
 
+/**
+ * What an ETag names: the URL and the media type the answer is in. A route that answers one type (JSON) gives the same
+ * answer whatever Accept says (`*\/*`, none, `application/json`); one that offers several (JSON or CSV) is keyed on
+ * the one Accept chooses. So a tag revalidates for any client asking for the same representation.
+ */
+function representationKey (request: FastifyRequest): string {
+  const origin = isFhirUrl(request.url) ? `${request.protocol}://${request.host}` : ''
+  const produces = (request.routeOptions.config as { produces?: string[] }).produces
+  const chosen = produces === undefined || produces.length < 2 || request.headers.accept === undefined
+    ? ''
+    : request.accepts().type(produces) || ''
+  return `${origin}${request.url}\n${chosen}`
+}
+
 function store (reply: FastifyReply, payload: string | Buffer, etag: string): CachedResponse {
   const headers: Record<string, string> = {}
   for (const name of describingHeaders) {
@@ -196,17 +210,18 @@ export default fp(async (fastify) => {
   fastify.decorateRequest('dataVersion', null)
   fastify.decorateRequest('entityTag', function (this: FastifyRequest, version: number): string {
     // Only cacheable GETs know their data version; another route that names an entity gets a tag no GET matches.
-    return this.dataVersion === null ? `"${version}.0-${'x'.repeat(16)}"` : entityTag(cacheKey(this), this.dataVersion, version)
+    return this.dataVersion === null ? `"${version}.0-${'x'.repeat(16)}"` : entityTag(representationKey(this), this.dataVersion, version)
   })
-  fastify.decorate('entityTagFor', (url: string, accept: string | undefined, dataVersion: number, version: number) =>
-    entityTag(requestKey(url, accept), dataVersion, version))
+  // A record's URL answers JSON only, so its tag does not depend on Accept.
+  fastify.decorate('entityTagFor', (url: string, dataVersion: number, version: number) =>
+    entityTag(`${url}\n`, dataVersion, version))
 
   /** Before the route runs: the data version its ETag will name, and a 304 at once if the client's tag names it. */
-  function revalidate (request: FastifyRequest, reply: FastifyReply, key: string, done: (error?: Error) => void): void {
+  function revalidate (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const answer = (dataVersion: number): void => {
       request.dataVersion = dataVersion
       const ifNoneMatch = request.headers['if-none-match']
-      const tag = ifNoneMatch === undefined ? null : currentTagIn(ifNoneMatch, key, dataVersion)
+      const tag = ifNoneMatch === undefined ? null : currentTagIn(ifNoneMatch, representationKey(request), dataVersion)
       if (tag === null) return done()
       request.responseSlot?.abandon()
       request.responseSlot = null
@@ -230,7 +245,7 @@ export default fp(async (fastify) => {
     const answer = (found: Lookup): void => {
       if (found.kind === 'hit') return sendHit(request, reply, key, found.response)
       if (found.kind === 'miss') request.responseSlot = found.slot
-      revalidate(request, reply, key, done)
+      revalidate(request, reply, done)
     }
     const found = fastify.responseCache.lookup(key)
     if (found instanceof Promise) found.then(answer, done)
@@ -247,7 +262,7 @@ export default fp(async (fastify) => {
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload)
 
     const etag = String(reply.getHeader('etag') ??
-      (request.dataVersion === null ? weakEtag(payload) : listTag(cacheKey(request), request.dataVersion)))
+      (request.dataVersion === null ? weakEtag(payload) : listTag(representationKey(request), request.dataVersion)))
     reply.header('etag', etag)
     if (request.responseSlot !== null) {
       request.responseSlot.fill(store(reply, payload, etag))

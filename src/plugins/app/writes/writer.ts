@@ -160,7 +160,7 @@ export function createWriter (fastify: FastifyInstance) {
 
   async function etagOf (db: Db, request: FastifyRequest, location: string, version: number): Promise<string> {
     const [row] = await db.$queryRaw<Array<{ value: number }>>`SELECT "value"::float8 AS value FROM data_version WHERE id = 1`
-    return fastify.entityTagFor(location, request.headers.accept, row!.value, version)
+    return fastify.entityTagFor(location, row!.value, version)
   }
 
   /** The 412 for a write that named an older version, with the current version's ETag. */
