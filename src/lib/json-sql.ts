@@ -73,3 +73,29 @@ export async function queryJson<T> (db: Pick<Prisma.TransactionClient, '$queryRa
   const [row] = await db.$queryRaw<Array<{ body: string }>>(query)
   return row === undefined ? null : JSON.parse(row.body) as T
 }
+
+function literal (value: unknown): string {
+  if (value === null || value === undefined) return 'NULL'
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('Not a finite number')
+    return String(value)
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
+  if (value instanceof Date) return `'${value.toISOString()}'`
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new Error('A NUL character cannot be sent to PostgreSQL')
+    // standard_conforming_strings is on (PostgreSQL's default since 9.1): only the quote itself is doubled.
+    return `'${value.replace(/'/g, "''")}'`
+  }
+  throw new Error(`No SQL literal for a ${typeof value}`)
+}
+
+/**
+ * The statement with its values written into it as literals, for a statement whose best plan depends on its values:
+ * a prepared statement may be run with a generic plan (DATABASE_PLAN_CACHE_MODE), which for the summary's walk over
+ * hospitals in slug order meant totalling every hospital (75 ms a page at 500 hospitals) instead of the few the page
+ * needs (22 ms). Only for values the API has validated or signed (slugs, codes, enums, cursor keys, limits).
+ */
+export function withLiterals (query: Sql): string {
+  return query.text.replace(/\$(\d+)/g, (_match, index: string) => literal(query.values[Number(index) - 1]))
+}

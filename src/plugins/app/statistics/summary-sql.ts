@@ -1,4 +1,5 @@
 import { Prisma, type MetricCategory, type PeriodKind, type PrismaClient } from '../../../generated/prisma/client.ts'
+import { withLiterals } from '../../../lib/json-sql.ts'
 import { intervalColumns, intervalFrom, qualifiedJson, statedInterval, sumInterval } from './qualified-sql.ts'
 
 // The summary, built by PostgreSQL as JSON text: one statement per page of groups and one per page of a group's
@@ -8,7 +9,7 @@ import { intervalColumns, intervalFrom, qualifiedJson, statedInterval, sumInterv
 // hospital's figures at a time (a lateral subquery) and stops once the page is full, so a page costs a few hospitals'
 // figures however many hospitals there are.
 
-type Database = Pick<PrismaClient, '$queryRaw'>
+type Database = Pick<PrismaClient, '$queryRaw' | '$queryRawUnsafe'>
 
 export interface SummaryScope {
   hospital?: string
@@ -93,7 +94,7 @@ export async function summaryPage (db: Database, scope: SummaryScope & { departm
   const row = statedInterval(Prisma.sql`l.value`, Prisma.sql`l.comparator::text`, Prisma.sql`l.approximate`)
   const total = intervalFrom('p', 'total')
   const [after0, after1, after2, after3, after4, after5] = page.after
-  const rows = await db.$queryRaw<Array<{ data: string | null, nextKey: GroupKey | null }>>`
+  const rows = await db.$queryRawUnsafe<Array<{ data: string | null, nextKey: GroupKey | null }>>(withLiterals(Prisma.sql`
     WITH page AS (SELECT groups.*, row_number() OVER () AS ordinal FROM (
       SELECT h.slug AS hospital_slug, h.name AS hospital_name, h.short_name AS hospital_short_name, g.*
       FROM hospital h
@@ -141,7 +142,7 @@ export async function summaryPage (db: Database, scope: SummaryScope & { departm
         'links', json_build_object('units', ${unitsLink(scope.department)})
       ) ORDER BY p.ordinal) FROM page p WHERE p.ordinal <= ${page.limit}::int)::text AS data,
       (SELECT json_build_array(p.hospital_slug, p.metric_code, p.period_kind, p.duration_key, p.start_key::text, p.end_key::text)
-        FROM page p WHERE p.ordinal = ${page.limit}::int AND EXISTS (SELECT 1 FROM page q WHERE q.ordinal > ${page.limit}::int)) AS "nextKey"`
+        FROM page p WHERE p.ordinal = ${page.limit}::int AND EXISTS (SELECT 1 FROM page q WHERE q.ordinal > ${page.limit}::int)) AS "nextKey"`))
   const result = rows[0]
   return { data: result?.data ?? '[]', nextKey: result?.nextKey ?? null }
 }
