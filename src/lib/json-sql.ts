@@ -51,6 +51,34 @@ export function alias (name: string): Sql {
   return Prisma.raw(name)
 }
 
+/** How many shapes a memoised builder keeps: far more than its includes and fields can combine to in practice. */
+const memoisedShapes = 256
+
+/**
+ * A builder of an answer's SQL, memoised on its arguments (aliases, includes, fields: the shape, never a value): the
+ * statement text of a shape is built once, not on every request (composing a unit with its embeds took ~15 µs of CPU
+ * a request, a twentieth of an uncached list), and comes back as one raw fragment, which composes into a statement
+ * as one string. A result that binds values is not kept. The least recently used shape goes first.
+ */
+export function memoisedSql<Args extends readonly unknown[]> (build: (...args: Args) => Sql): (...args: Args) => Sql {
+  const shapes = new Map<string, Sql>()
+  return (...args) => {
+    const key = JSON.stringify(args)
+    const known = shapes.get(key)
+    if (known !== undefined) {
+      shapes.delete(key)
+      shapes.set(key, known)
+      return known
+    }
+    const built = build(...args)
+    if (built.values.length > 0) return built
+    const fragment = Prisma.raw(built.text)
+    shapes.set(key, fragment)
+    if (shapes.size > memoisedShapes) shapes.delete(shapes.keys().next().value!)
+    return fragment
+  }
+}
+
 /** The fields to build: all of them, or `id` and those asked for with `fields` (in the order they are defined). */
 export function selectFields (fields: readonly JsonField[], selected: readonly string[]): JsonField[] {
   if (selected.length === 0) return [...fields]

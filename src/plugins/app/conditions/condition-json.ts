@@ -1,4 +1,4 @@
-import { alias, column, entityJson, jsonArray, jsonObject, selectFields, sql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { alias, column, entityJson, jsonArray, jsonObject, selectFields, sql, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 import type { ConditionLinkInclude } from '../../../schemas/facts.ts'
 import { relatedSourceJson, relatedUnitJson } from '../facts/related-json.ts'
 
@@ -22,7 +22,7 @@ export function conditionLinkFields (row: string, includes: readonly ConditionLi
 }
 
 /** The JSON object of the link `row`; with `fields`, only `id` and the fields named. */
-export function conditionLinkJson (row: string, includes: readonly ConditionLinkInclude[] = [], fields: readonly string[] = []): Sql {
+function buildConditionLinkJson (row: string, includes: readonly ConditionLinkInclude[] = [], fields: readonly string[] = []): Sql {
   return jsonObject(selectFields(conditionLinkFields(row, includes), fields))
 }
 
@@ -42,7 +42,7 @@ export function conditionFields (row: string): JsonField[] {
 }
 
 /** The JSON object of the condition `row`; with `fields`, only `id` and the fields named. */
-export function conditionJson (row: string, fields: readonly string[] = []): Sql {
+function buildConditionJson (row: string, fields: readonly string[] = []): Sql {
   return jsonObject(selectFields(conditionFields(row), fields))
 }
 
@@ -51,3 +51,7 @@ export function conditionLastModified (row: string): Sql {
   const link = `${row}_changed`
   return sql`GREATEST(${column(row, 'updated_at')}, (SELECT max(${column(link, 'updated_at')}) FROM unit_condition ${alias(link)} WHERE ${column(link, 'condition_id')} = ${column(row, 'id')}))`
 }
+
+export const conditionJson = memoisedSql(buildConditionJson)
+
+export const conditionLinkJson = memoisedSql(buildConditionLinkJson)

@@ -1,4 +1,4 @@
-import { alias, column, entityJson, jsonArray, jsonObject, selectFields, sql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { alias, column, entityJson, jsonArray, jsonObject, selectFields, sql, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 import type { DepartmentInclude } from '../../../schemas/departments.ts'
 import { conditionLinkFields } from '../conditions/condition-json.ts'
 import { eventFields } from '../events/event-json.ts'
@@ -64,7 +64,9 @@ function embed (u: string, name: DepartmentInclude): Sql {
  * The JSON object of the unit `u` with the embeds in `includes`; with `fields`, only `id`, the fields named and the
  * embeds both included and named.
  */
-export function departmentJson (u: string, includes: readonly DepartmentInclude[], fields: readonly string[] = []): Sql {
+function buildDepartmentJson (u: string, includes: readonly DepartmentInclude[], fields: readonly string[] = []): Sql {
   const all: JsonField[] = [...baseFields(u), ...includes.map((name): JsonField => [name, embed(u, name)])]
   return jsonObject(selectFields(all, fields))
 }
+
+export const departmentJson = memoisedSql(buildDepartmentJson)

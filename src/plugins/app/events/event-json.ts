@@ -1,4 +1,4 @@
-import { column, entityJson, isoDate, jsonObject, selectFields, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { column, entityJson, isoDate, jsonObject, selectFields, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 import type { EventInclude } from '../../../schemas/facts.ts'
 import { relatedHospitalJson, relatedSourceJson, relatedUnitJson } from '../facts/related-json.ts'
 
@@ -24,6 +24,8 @@ export function eventFields (row: string, includes: readonly EventInclude[] = []
 }
 
 /** The JSON object of the event `row`; with `fields`, only `id` and the fields named. */
-export function eventJson (row: string, includes: readonly EventInclude[] = [], fields: readonly string[] = []): Sql {
+function buildEventJson (row: string, includes: readonly EventInclude[] = [], fields: readonly string[] = []): Sql {
   return jsonObject(selectFields(eventFields(row, includes), fields))
 }
+
+export const eventJson = memoisedSql(buildEventJson)

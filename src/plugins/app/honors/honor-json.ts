@@ -1,4 +1,4 @@
-import { column, entityJson, isoDate, jsonObject, selectFields, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { column, entityJson, isoDate, jsonObject, selectFields, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 import type { HonorInclude } from '../../../schemas/facts.ts'
 import { relatedHospitalJson, relatedSourceJson, relatedUnitJson } from '../facts/related-json.ts'
 
@@ -24,6 +24,8 @@ export function honorFields (row: string, includes: readonly HonorInclude[] = []
 }
 
 /** The JSON object of the honor `row`; with `fields`, only `id` and the fields named. */
-export function honorJson (row: string, includes: readonly HonorInclude[] = [], fields: readonly string[] = []): Sql {
+function buildHonorJson (row: string, includes: readonly HonorInclude[] = [], fields: readonly string[] = []): Sql {
   return jsonObject(selectFields(honorFields(row, includes), fields))
 }
+
+export const honorJson = memoisedSql(buildHonorJson)

@@ -1,4 +1,4 @@
-import { alias, column, entityJson, jsonObject, sql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { alias, column, entityJson, jsonObject, sql, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 import { sourceReferenceJson } from '../sources/source-json.ts'
 
 /** The hospital a row points to by `foreignKey`, as { slug, name, shortName }. */
@@ -33,6 +33,8 @@ export function hospitalFields (row: string): JsonField[] {
 }
 
 /** The JSON object of the hospital row `row`. */
-export function hospitalJson (row: string): Sql {
+function buildHospitalJson (row: string): Sql {
   return jsonObject(hospitalFields(row))
 }
+
+export const hospitalJson = memoisedSql(buildHospitalJson)

@@ -1,4 +1,4 @@
-import { column, entityJson, jsonObject, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { column, entityJson, jsonObject, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 
 /** A metric definition as the API shows it (schemas/metrics.ts MetricDefinition), from the metric_definition row `row`. */
 export function metricDefinitionFields (row: string): JsonField[] {
@@ -16,6 +16,8 @@ export function metricDefinitionFields (row: string): JsonField[] {
 }
 
 /** The JSON object of the metric_definition row `row`. */
-export function metricDefinitionJson (row: string): Sql {
+function buildMetricDefinitionJson (row: string): Sql {
   return jsonObject(metricDefinitionFields(row))
 }
+
+export const metricDefinitionJson = memoisedSql(buildMetricDefinitionJson)

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Comparator, MetricCategory, PeriodKind, Prisma } from '../../../generated/prisma/client.ts'
-import { join, jsonObject, selectFields, sql, type Sql } from '../../../lib/json-sql.ts'
+import { join, jsonObject, memoisedSql, selectFields, sql, type Sql } from '../../../lib/json-sql.ts'
 import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
 import { comparatorSymbols, metricDefinition } from './metric-definition-presenter.ts'
 import type { ObservationInclude } from '../../../schemas/metrics.ts'
@@ -97,6 +97,10 @@ function metricDefinitionWhere (filters: MetricDefinitionFilters): Prisma.Metric
   }
 }
 
+/** A figure of a list, as JSON, for the row `o` and its definition `om`. */
+const observationItemJson = memoisedSql((includes: readonly ObservationInclude[], fields: readonly string[]) =>
+  jsonObject(selectFields(observationFields('o', 'om', includes), fields)))
+
 export function createMetricRepository (fastify: FastifyInstance) {
   const { prisma, paging, database } = fastify
 
@@ -107,7 +111,7 @@ export function createMetricRepository (fastify: FastifyInstance) {
      */
     async listObservations (filters: ObservationFilters, page: ListPage, includes: ObservationInclude[] = [], fields: string[] = []) {
       const where = observationSql(filters)
-      const item = jsonObject(selectFields(observationFields('o', 'om', includes), fields))
+      const item = observationItemJson(includes, fields)
       return await paging.listJson(observationListSpec, page, {
         columns: { id: sql`o.id`, sort: observationSortColumns },
         find: async (keyset) => database.query<JsonRow>(sql`

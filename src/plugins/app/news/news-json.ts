@@ -1,4 +1,4 @@
-import { alias, column, entityJson, isoDate, jsonArray, jsonObject, selectFields, sql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { alias, column, entityJson, isoDate, jsonArray, jsonObject, selectFields, sql, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 import type { NewsInclude } from '../../../schemas/news.ts'
 import { departmentJson } from '../departments/department-json.ts'
 import { unitReferenceFields } from '../departments/unit-reference-json.ts'
@@ -31,11 +31,15 @@ export function newsSummaryFields (row: string, includes: readonly NewsInclude[]
 }
 
 /** The JSON object of a list item (no body); with `fields`, only `id` and the fields named. */
-export function newsSummaryJson (row: string, includes: readonly NewsInclude[] = [], fields: readonly string[] = []): Sql {
+function buildNewsSummaryJson (row: string, includes: readonly NewsInclude[] = [], fields: readonly string[] = []): Sql {
   return jsonObject(selectFields(newsSummaryFields(row, includes), fields))
 }
 
 /** The whole article (schemas/news.ts NewsArticle): the summary and its body. */
-export function newsArticleJson (row: string, includes: readonly NewsInclude[] = []): Sql {
+function buildNewsArticleJson (row: string, includes: readonly NewsInclude[] = []): Sql {
   return jsonObject([...newsSummaryFields(row, includes), ['body', column(row, 'body')]])
 }
+
+export const newsSummaryJson = memoisedSql(buildNewsSummaryJson)
+
+export const newsArticleJson = memoisedSql(buildNewsArticleJson)

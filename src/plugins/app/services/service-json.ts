@@ -1,4 +1,4 @@
-import { column, entityJson, jsonObject, selectFields, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { column, entityJson, jsonObject, selectFields, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 import type { ServiceInclude } from '../../../schemas/facts.ts'
 import { relatedSourceJson, relatedUnitJson } from '../facts/related-json.ts'
 
@@ -20,6 +20,8 @@ export function serviceFields (row: string, includes: readonly ServiceInclude[] 
 }
 
 /** The JSON object of the service `row`; with `fields`, only `id` and the fields named. */
-export function serviceJson (row: string, includes: readonly ServiceInclude[] = [], fields: readonly string[] = []): Sql {
+function buildServiceJson (row: string, includes: readonly ServiceInclude[] = [], fields: readonly string[] = []): Sql {
   return jsonObject(selectFields(serviceFields(row, includes), fields))
 }
+
+export const serviceJson = memoisedSql(buildServiceJson)

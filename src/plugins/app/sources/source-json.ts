@@ -1,4 +1,4 @@
-import { alias, column, entityJson, isoDate, jsonObject, sql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { alias, column, entityJson, isoDate, jsonObject, sql, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
 
 // How a fact cites its source, written by PostgreSQL: { id, title, statedOn, quote }; and a source document as the
 // API shows it (schemas/sources.ts Source).
@@ -33,6 +33,8 @@ export function sourceFields (row: string): JsonField[] {
 }
 
 /** The JSON object of the source_document row `row`. */
-export function sourceJson (row: string): Sql {
+function buildSourceJson (row: string): Sql {
   return jsonObject(sourceFields(row))
 }
+
+export const sourceJson = memoisedSql(buildSourceJson)
