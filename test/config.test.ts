@@ -10,9 +10,9 @@ t.test('defaults: embedded database under ./data, port 3000, migrate and seed on
   t.equal(config.DATABASE_URL, undefined)
 })
 
-t.test('defaults: 1 MiB bodies, timeouts, no trusted proxy, docs on', async (t) => {
+t.test('defaults: 1 MiB bodies (8 MiB imports), timeouts, no trusted proxy, docs on', async (t) => {
   t.match(loadConfig({}), {
-    BODY_LIMIT_BYTES: 1_048_576, REQUEST_TIMEOUT_MS: 30_000, KEEP_ALIVE_TIMEOUT_MS: 72_000, HANDLER_TIMEOUT_MS: 10_000,
+    BODY_LIMIT_BYTES: 1_048_576, IMPORT_BODY_LIMIT_BYTES: 8_388_608, REQUEST_TIMEOUT_MS: 30_000, KEEP_ALIVE_TIMEOUT_MS: 72_000, HANDLER_TIMEOUT_MS: 10_000,
     TRUST_PROXY: '', DOCS_ENABLED: true
   })
 })

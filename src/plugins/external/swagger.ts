@@ -219,6 +219,7 @@ export default fp(async (fastify) => {
         { name: 'events', description: 'The timeline' },
         { name: 'news', description: 'News articles' },
         { name: 'sources', description: 'The source documents and the facts each one backs' },
+        { name: 'imports', description: 'Many figures at once, from CSV or JSON: a dry run reports every row, a commit writes all or none' },
         { name: 'search', description: 'Full-text search across units, services, conditions, honors and news' },
         { name: 'statistics', description: 'Aggregates for dashboards, with qualifiers carried through the arithmetic' },
         { name: 'fhir', description: 'A read-only HL7 FHIR R4 view of the same records (application/fhir+json; errors as OperationOutcome)' },

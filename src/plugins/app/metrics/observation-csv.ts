@@ -58,5 +58,6 @@ export const observationColumns: Array<Column<ObservationBody>> = [
   { name: 'periodLabel', description: 'the period as written', value: (row) => row.period.label },
   { name: 'statedOn', description: 'YYYY-MM-DD the source states, when it does', value: (row) => row.statedOn },
   { name: 'note', description: 'curator\'s note', value: (row) => row.note },
-  ...sourceColumns((row: ObservationBody) => row.source)
+  ...sourceColumns((row: ObservationBody) => row.source),
+  { name: 'sourceId', description: 'the source document\'s id: with sourceQuote, what an import of this row cites', value: (row) => row.source.id }
 ]

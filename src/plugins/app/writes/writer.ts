@@ -14,6 +14,26 @@ declare module 'fastify' {
   }
 }
 
+/** One row of a batch: what it became, or why it could not. */
+export type BatchRow = { representation: Representation, location: string, problem?: undefined } | { problem: ProblemError }
+
+/** Thrown to roll a batch's transaction back once every row has been tried. */
+class BatchRolledBack extends Error {
+  constructor (readonly rows: BatchRow[]) {
+    super('batch rolled back')
+  }
+}
+
+/** A failed row's error as a problem; anything else (the database gone, a bug) fails the whole batch. */
+function rowProblem (resource: WritableResource, error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error
+  if (uniqueViolation(error)) {
+    const message = `repeats an existing ${resource.noun} (${resource.uniqueField.slice(1)} and source)`
+    return new ProblemError('conflict', message, { errors: [{ in: 'body', field: resource.uniqueField, message }] })
+  }
+  return undefined
+}
+
 export interface WriteResult {
   representation: Representation
   etag: string
@@ -34,7 +54,8 @@ function problemField (field: string, kind: 'invalidRequest' | 'unprocessableCon
  * A note: kept as a source document of kind manual_entry, entered by the caller's key, so that the fact, like every
  * other, links to the words that back it.
  */
-async function resolveProvenance (db: Db, provenance: ProvenanceBody | undefined, request: FastifyRequest): Promise<SourceLink> {
+async function resolveProvenance (db: Db, provenance: ProvenanceBody | undefined, request: FastifyRequest,
+  documents?: Map<string, { fullText: string, title: string } | null>): Promise<SourceLink> {
   const { source, quote, note } = provenance ?? {}
   if (note !== undefined && (source !== undefined || quote !== undefined)) {
     throw problemField('/provenance', 'invalidRequest', 'takes either source and quote, or a note, not both')
@@ -59,7 +80,11 @@ async function resolveProvenance (db: Db, provenance: ProvenanceBody | undefined
     throw problemField(source === undefined ? '/provenance/source' : '/provenance/quote', 'invalidRequest',
       'is required: give source and quote (a document and its sentence), or a note')
   }
-  const document = await db.sourceDocument.findUnique({ where: { id: source }, select: { fullText: true, title: true } })
+  let document = documents?.get(source)
+  if (document === undefined) {
+    document = await db.sourceDocument.findUnique({ where: { id: source }, select: { fullText: true, title: true } })
+    documents?.set(source, document)
+  }
   if (document === null) throw problemField('/provenance/source', 'unprocessableContent', `names no source document: ${source}`)
   if (!normalized(document.fullText).includes(normalized(quote))) {
     throw problemField('/provenance/quote', 'unprocessableContent', `does not occur in "${document.title}"; quote the document verbatim`)
@@ -191,6 +216,44 @@ export function createWriter (fastify: FastifyInstance) {
         await completeIdempotentRequest(db, request, { status: 201, ...written })
         return written
       })
+    },
+
+    /**
+     * Creates many entities of one resource in one transaction, for imports. Each row runs behind a savepoint, so a
+     * bad row is rolled back alone and every row is tried: the answer names each bad row, not only the first. With
+     * `commit` and every row good, all of it commits (audited row by row, like single creates); otherwise none of it.
+     */
+    async createMany (request: FastifyRequest, resource: WritableResource, bodies: Array<Record<string, unknown>>,
+      options: { commit: boolean }): Promise<{ rows: BatchRow[], committed: boolean }> {
+      const documents = new Map<string, { fullText: string, title: string } | null>()
+      try {
+        const rows = await prisma.$transaction(async (db) => {
+          const rows: BatchRow[] = []
+          for (const body of bodies) {
+            await db.$executeRawUnsafe('SAVEPOINT batch_row')
+            try {
+              const link = resource.sourced ? await resolveProvenance(db, body.provenance as ProvenanceBody, request, documents) : undefined
+              const id = await resource.create(db, body, link)
+              const after = (await resource.present(db, id))!
+              await audit(db, request, resource, id, 'create', after.version, null, after)
+              await db.$executeRawUnsafe('RELEASE SAVEPOINT batch_row')
+              rows.push({ representation: after, location: resource.location(after) })
+            } catch (error) {
+              const problem = rowProblem(resource, error)
+              if (problem === undefined) throw error
+              await db.$executeRawUnsafe('ROLLBACK TO SAVEPOINT batch_row')
+              rows.push({ problem })
+            }
+          }
+          if (!options.commit || rows.some((row) => row.problem !== undefined)) throw new BatchRolledBack(rows)
+          return rows
+        }, { maxWait: 5_000, timeout: 120_000 })
+        dataChanges.changed(resource.table)
+        return { rows, committed: true }
+      } catch (error) {
+        if (error instanceof BatchRolledBack) return { rows: error.rows, committed: false }
+        throw error
+      }
     },
 
     async update (request: FastifyRequest, resource: WritableResource, key: string, patch: Record<string, unknown>): Promise<WriteResult> {
