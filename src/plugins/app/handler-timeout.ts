@@ -5,6 +5,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     handlerTimer: NodeJS.Timeout | null
   }
+  interface FastifyContextConfig {
+    /**
+     * A route's own limit instead of HANDLER_TIMEOUT_MS; 0 for none, for a route that bounds its own work and must
+     * not be answered 503 while that work may still commit (an import's transaction has its own timeout).
+     */
+    handlerTimeoutMs?: number
+  }
 }
 
 // A request that reaches validation and its handler (a response-cache hit never does) must be answered within
@@ -19,13 +26,15 @@ export default fp(async (fastify) => {
 
   // Callback hooks: they run on almost every request and have nothing to wait for.
   fastify.addHook('preValidation', (request, reply, done) => {
+    const limitMs = request.routeOptions.config.handlerTimeoutMs ?? timeoutMs
+    if (limitMs === 0) return done()
     request.handlerTimer = setTimeout(() => {
       if (reply.sent) return
-      request.log.warn({ handlerTimeoutMs: timeoutMs }, 'request timed out: answered 503')
+      request.log.warn({ handlerTimeoutMs: limitMs }, 'request timed out: answered 503')
       reply.send(new ProblemError('serviceUnavailable',
-        `The server did not complete the request within ${timeoutMs} ms; try again.`,
+        `The server did not complete the request within ${limitMs} ms; try again.`,
         { headers: { 'retry-after': '1' } }))
-    }, timeoutMs)
+    }, limitMs)
     done()
   })
 

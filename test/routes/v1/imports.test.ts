@@ -157,3 +157,16 @@ t.test('JSON imports, and bodies refused as a whole', async (t) => {
   t.equal(large.statusCode, 413)
   t.equal(large.headers['content-type'], 'application/problem+json; charset=utf-8')
 })
+
+t.test('an import is not answered 503 at HANDLER_TIMEOUT_MS while it may still commit', async (t) => {
+  const app = await buildTestApp(t, { HANDLER_TIMEOUT_MS: '1' })
+  const { write } = await keys(app)
+  const figures = Array.from({ length: 30 }, (_unused, index) => ({
+    department: 'general-gynecology', metric: 'beds', value: index, statedValue: String(index),
+    period: { kind: 'annual', start: `${2000 + index}-01-01`, end: `${2000 + index}-12-31` }, provenance: { note: `Annual report ${2000 + index}` }
+  }))
+  const before = await figureCount(app)
+  const response = await app.inject({ method: 'POST', url: '/v1/imports?commit=true', headers: write, payload: { figures } })
+  t.equal(response.statusCode, 201, 'thirty rows take longer than 1 ms, and the import still answers what it did')
+  t.equal(await figureCount(app), before + 30)
+})

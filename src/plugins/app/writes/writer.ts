@@ -17,6 +17,9 @@ declare module 'fastify' {
 /** One row of a batch: what it became, or why it could not. */
 export type BatchRow = { representation: Representation, location: string, problem?: undefined } | { problem: ProblemError }
 
+/** How long a batch's transaction may take before it is rolled back. */
+const batchTimeoutMs = 120_000
+
 /** Thrown to roll a batch's transaction back once every row has been tried. */
 class BatchRolledBack extends Error {
   constructor (readonly rows: BatchRow[]) {
@@ -247,11 +250,15 @@ export function createWriter (fastify: FastifyInstance) {
           }
           if (!options.commit || rows.some((row) => row.problem !== undefined)) throw new BatchRolledBack(rows)
           return rows
-        }, { maxWait: 5_000, timeout: 120_000 })
+        }, { maxWait: 5_000, timeout: batchTimeoutMs })
         dataChanges.changed(resource.table)
         return { rows, committed: true }
       } catch (error) {
         if (error instanceof BatchRolledBack) return { rows: error.rows, committed: false }
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2028') {
+          throw new ProblemError('serviceUnavailable', `The batch of ${bodies.length} did not finish within ${batchTimeoutMs / 1000} s, so ` +
+            'nothing was written; send fewer rows at a time.', { headers: { 'retry-after': '1' } })
+        }
         throw error
       }
     },

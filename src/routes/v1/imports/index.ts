@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 import { csvRows, ImportFormatError, type ImportRow } from '../../../plugins/app/imports/figure-rows.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { problemResponse, ref } from '../../../schemas/common.ts'
-import { FigureImportBody, ImportQuery, ImportReport } from '../../../schemas/imports.ts'
+import { FigureImportBody, ImportQuery, ImportReport, maxFigures } from '../../../schemas/imports.ts'
 
 const csvExample = 'department,metric,statedValue,value,comparator,approximate,periodKind,periodDuration,periodStart,periodEnd,' +
   'periodLabel,statedOn,note,sourceId,sourceQuote,provenanceNote\n' +
@@ -39,6 +39,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     },
     bodyLimit: fastify.config.IMPORT_BODY_LIMIT_BYTES,
+    // Not answered 503 at HANDLER_TIMEOUT_MS while the import may still commit: its transaction has its own limit
+    // (writer.createMany), after which it rolls back and the answer says so.
+    config: { handlerTimeoutMs: 0 },
     schema: {
       tags: ['imports'],
       operationId: 'importFigures',
@@ -89,7 +92,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
         throw error
       }
       if (rows.length === 0) throw new ProblemError('invalidRequest', 'The CSV has a header but no figure.')
-      if (rows.length > 10_000) throw new ProblemError('invalidRequest', `The CSV has ${rows.length} figures; an import takes at most 10,000.`)
+      if (rows.length > maxFigures) throw new ProblemError('invalidRequest', `The CSV has ${rows.length} figures; an import takes at most ${maxFigures}.`)
     } else {
       const body = request.body as { figures: Array<Record<string, unknown>> }
       rows = body.figures.map((figure, index) => ({ row: index + 1, body: figure }))
