@@ -63,6 +63,9 @@ export function observation (row: Prisma.MetricObservationGetPayload<{ include: 
     statedOn: isoDate(row.statedOn),
     note: row.note,
     source: sourceReference(row.source, row.quote),
+    // The naive route does not look for other sources' figures of the same unit, metric and period (the seed states
+    // each once); the SQL-built answer does (metrics/observation-json.ts).
+    conflict: null,
     ...entity(row)
   }
 }
