@@ -48,8 +48,7 @@ function aboutRawBody (error: unknown): unknown {
   const kind = (Object.entries({ 400: 'invalidRequest', 409: 'conflict', 422: 'unprocessableContent' } as const)
     .find(([status]) => Number(status) === error.statusCode)?.[1])
   if (kind === undefined) return error
-  const moved = new ProblemError(kind, error.statusCode === 409 ? error.message : `${detail}.`, { errors, headers: error.headers })
-  return moved
+  return new ProblemError(kind, error.statusCode === 409 ? error.message : `${detail}.`, { errors, headers: error.headers })
 }
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
