@@ -5,7 +5,6 @@ import type { ConditionLink, Event, Honor, Service } from '../src/schemas/facts.
 import type { Hospital } from '../src/schemas/hospitals.ts'
 import type { MetricDefinition, ObservationBody } from '../src/schemas/metrics.ts'
 import type { NewsSummary } from '../src/schemas/news.ts'
-import type { Source } from '../src/schemas/sources.ts'
 
 // The naive way to the API's JSON: Prisma rows (with relation includes) presented in JavaScript. The app once built its
 // answers this way; it now has PostgreSQL write them (src/plugins/app/<area>/<area>-json.ts). The bench's naive route
@@ -64,6 +63,9 @@ export function observation (row: Prisma.MetricObservationGetPayload<{ include: 
     statedOn: isoDate(row.statedOn),
     note: row.note,
     source: sourceReference(row.source, row.quote),
+    // The naive route does not look for other sources' figures of the same unit, metric and period (the seed states
+    // each once); the SQL-built answer does (metrics/observation-json.ts).
+    conflict: null,
     ...entity(row)
   }
 }
@@ -205,25 +207,6 @@ export function hospital (row: Prisma.HospitalGetPayload<{ include: { source: { 
       departments: `/v1/departments?hospital=${row.slug}`,
       tree: `/v1/hospitals/${row.slug}/tree`
     }
-  }
-}
-
-/** Does not need the full text, so lists can leave it out of the query. */
-type SourceDocumentRow = Omit<Prisma.SourceDocumentGetPayload<{ include: { enteredBy: { select: { prefix: true, name: true } } } }>, 'fullText'>
-
-export function source (row: SourceDocumentRow): Static<typeof Source> {
-  return {
-    id: row.id,
-    fileName: row.fileName,
-    title: row.title,
-    kind: row.kind,
-    statedOn: isoDate(row.statedOn),
-    breadcrumb: row.breadcrumb,
-    sha256: row.sha256,
-    synthetic: row.synthetic,
-    enteredBy: row.enteredBy,
-    ...entity(row),
-    links: { self: `/v1/sources/${row.id}` }
   }
 }
 

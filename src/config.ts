@@ -150,6 +150,11 @@ export const ConfigSchema = Type.Object({
     minimum: 1024,
     description: 'Largest body POST /v1/imports accepts (CSV or JSON), in bytes; a larger one is refused with 413'
   }),
+  SOURCE_BODY_LIMIT_BYTES: Type.Integer({
+    default: 4_194_304,
+    minimum: 1024,
+    description: 'Largest body POST /v1/sources accepts (a page\'s text or HTML), in bytes; a larger one is refused with 413'
+  }),
   REQUEST_TIMEOUT_MS: Type.Integer({
     default: 30_000,
     minimum: 0,

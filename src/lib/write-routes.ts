@@ -20,7 +20,7 @@ const IfMatchHeaders = Type.Object({
   }))
 })
 
-const etagHeader = { etag: Type.String({ description: 'Strong entity tag of the new version: send it as If-Match next time' }) }
+export const etagHeader = { etag: Type.String({ description: 'Strong entity tag of the new version: send it as If-Match next time' }) }
 
 function keyParams (resource: WritableResource) {
   const key = resource.key === 'id'
@@ -40,7 +40,11 @@ function sendWritten (reply: FastifyReply, written: { etag: string, location: st
   if (status === 201) reply.header('location', written.location)
 }
 
-export function writeRoutes (resource: WritableResource, options: { detail: boolean }): FastifyPluginAsync {
+/**
+ * The write routes of `resource`. `detail: false` where the area has its own GET by key; `create: false` where its
+ * POST reads more than a JSON body (sources take raw text and HTML too) and is declared by the area.
+ */
+export function writeRoutes (resource: WritableResource, options: { detail: boolean, create?: boolean }): FastifyPluginAsync {
   const tag = ({ 'metric-definitions': 'metrics', 'condition-links': 'conditions' } as Record<string, string>)[resource.name] ?? resource.name
   const representation = Type.Unsafe({ $ref: `${resource.representation}#` })
   const noun = resource.noun
@@ -63,7 +67,7 @@ export function writeRoutes (resource: WritableResource, options: { detail: bool
       if (reply.statusCode >= 400) await releaseIdempotencyKey(request)
     })
 
-    fastify.post('/', {
+    if (options.create !== false) fastify.post('/', {
       schema: {
         tags: [tag],
         operationId: `create${operation}`,

@@ -40,6 +40,20 @@ export const Period = Type.Object({
   label: Type.Union([Type.String(), Type.Null()], { description: 'The period as written', examples: ['in the past three years'] })
 }, { $id: 'Period', additionalProperties: false })
 
+export const ObservationConflict = Type.Object({
+  current: Type.Boolean({ description: 'Whether this is the figure that counts: the latest stated (then the latest entered) of its unit, metric and period' }),
+  figures: Type.Integer({ minimum: 2, description: 'How many figures of the unit, metric and period there are, this one included' }),
+  links: Type.Object({
+    current: Type.String({ description: 'The figure that counts', examples: ['/v1/metrics/0b6f3c2a-8d4e-4f1a-9e7b-2c5d8a1f6e30'] }),
+    conflicts: Type.String({ description: 'The conflict, with every figure and its source', examples: ['/v1/conflicts?department=general-gynecology&metric=beds'] })
+  }, { additionalProperties: false })
+}, {
+  $id: 'ObservationConflict',
+  description: 'Other sources state another value (or comparator) for the same unit, metric and period: every figure is kept, ' +
+    'and the latest stated counts in statistics',
+  additionalProperties: false
+})
+
 export const Observation = Type.Object({
   id: Type.String({ format: 'uuid' }),
   department: RelatedUnit,
@@ -57,8 +71,11 @@ export const Observation = Type.Object({
   statedOn: Type.Union([ref(IsoDate), Type.Null()], { description: 'When the source stated the figure' }),
   note: Type.Union([Type.String(), Type.Null()]),
   source: RelatedSource,
+  conflict: Type.Union([ref(ObservationConflict), Type.Null()], {
+    description: 'Null unless another figure of the same unit, metric and period states something else; then which one counts'
+  }),
   ...entityFields
 }, { $id: 'Observation', description: 'A figure with its qualifier, period and provenance', additionalProperties: false })
 export type ObservationBody = Static<typeof Observation>
 
-export const schemas = [MetricCategory, MetricDefinitionSummary, MetricDefinition, Period, Observation]
+export const schemas = [MetricCategory, MetricDefinitionSummary, MetricDefinition, Period, ObservationConflict, Observation]

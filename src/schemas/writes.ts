@@ -52,9 +52,10 @@ export const metricCodeInput = Type.String({
 })
 
 /** The create body (required as declared, plus provenance when the facts need one) and its merge-patch twin. */
-function writeBodies<P extends TProperties> (name: string, properties: P, options: { sourced: boolean, example: Record<string, unknown> }) {
+function writeBodies<P extends TProperties> (name: string, properties: P,
+  options: { sourced: boolean, example: Record<string, unknown>, createOnly?: TProperties }) {
   const provenance: TProperties = options.sourced ? { provenance: ref(Provenance) } : {}
-  const create = Type.Object({ ...properties, ...provenance }, {
+  const create = Type.Object({ ...properties, ...options.createOnly, ...provenance }, {
     $id: `${name}Create`,
     additionalProperties: false,
     examples: [options.example]
@@ -209,6 +210,55 @@ export const newsBodies = writeBodies('NewsArticle', {
   example: { hospital: 'cqhcwc', slug: 'new-inpatient-building-opened', title: 'New inpatient building opened', publishedOn: '2026-10-02', body: 'The new building opened on 1 October.', departments: ['general-gynecology'], provenance: provenanceExample }
 })
 
+/** The kinds of document a source sent through the API may be (manual entries are made from notes). */
+export const documentKinds = ['department_page', 'center_page', 'news_article'] as const
+
+/** A source's metadata, as a body field or (with a raw text body) a query parameter. */
+export const sourceMetadata = {
+  title: text(500, { description: 'The document\'s title', examples: ['General Gynecology Department'] }),
+  kind: Type.Enum([...documentKinds], { description: 'What kind of page it is', examples: ['department_page'] }),
+  hospital: slug({ description: 'The hospital it is about: extraction reads it against this hospital\'s units', examples: ['cqhcwc'] }),
+  statedOn: Type.String({ format: 'date', description: 'The date the page states ("Updated: …")', examples: ['2021-03-03'] }),
+  breadcrumb: text(500, { description: 'The navigation path as printed', examples: ['Home>Women Health Care Division'] }),
+  url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Where it was found', examples: ['https://www.example.org/departments/general-gynecology'] }),
+  language: Type.String({
+    pattern: '^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$',
+    maxLength: 35,
+    description: 'BCP 47 language tag, if known (extraction detects the language itself too)',
+    examples: ['en']
+  })
+}
+
+const { title: sourceTitle, kind: sourceKind, hospital: sourceHospital, ...optionalSourceMetadata } = sourceMetadata
+
+export const sourceBodies = writeBodies('Source', {
+  title: sourceTitle,
+  kind: sourceKind,
+  hospital: sourceHospital,
+  ...Object.fromEntries(Object.entries(optionalSourceMetadata).map(([key, schema]) => [key, Type.Optional(nullable(schema))])) as {
+    [K in keyof typeof optionalSourceMetadata]: ReturnType<typeof Type.Optional<ReturnType<typeof nullable<(typeof optionalSourceMetadata)[K]>>>>
+  }
+}, {
+  sourced: false,
+  createOnly: {
+    text: Type.String({
+      minLength: 1,
+      description: 'The document\'s text (UTF-8, no NUL), or its HTML with `contentType: "text/html"`. What is stored is what every ' +
+        'quote is checked against; it cannot be changed later (send a new source instead)'
+    }),
+    contentType: Type.Optional(Type.Enum(['text/plain', 'text/html'], { default: 'text/plain', description: 'What `text` is' }))
+  },
+  example: {
+    title: 'General Gynecology Department',
+    kind: 'department_page',
+    hospital: 'cqhcwc',
+    statedOn: '2026-03-03',
+    url: 'https://www.example.org/departments/general-gynecology',
+    language: 'en',
+    text: 'General Gynecology Department\nThe department currently has 92 beds.'
+  }
+})
+
 export const AuditEvent = Type.Object({
   id: Type.String({ format: 'uuid' }),
   occurredAt: Type.String({ format: 'date-time' }),
@@ -241,7 +291,7 @@ export const ArchivedRecordList = listResponse(ArchivedRecord, 'ArchivedRecordLi
 export const schemas = [
   Provenance,
   ...[hospitalBodies, departmentBodies, observationBodies, metricDefinitionBodies, honorBodies, serviceBodies,
-    conditionBodies, conditionLinkBodies, eventBodies, newsBodies].flatMap((bodies) => [bodies.create, bodies.patch]),
+    conditionBodies, conditionLinkBodies, eventBodies, newsBodies, sourceBodies].flatMap((bodies) => [bodies.create, bodies.patch]),
   AuditEvent,
   ArchivedRecord,
   AuditEventList,

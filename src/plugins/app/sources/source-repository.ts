@@ -86,10 +86,10 @@ export function createSourceRepository (fastify: FastifyInstance) {
       })
     },
 
-    /** The document, its full text and every fact it backs as JSON text, with the latest change among them; null when missing. */
-    async findById (id: string): Promise<{ body: string, lastModified: Date } | null> {
-      const [row] = await database.query<{ body: string, lastModified: Date }>(sql`
-        SELECT ${sourceDetailJson()}::text AS body, ${lastModified} AS "lastModified" FROM source_document s WHERE s.id = ${id}::uuid`)
+    /** The document, its full text and every fact it backs as JSON text, with the latest change among them and its version; null when missing. */
+    async findById (id: string): Promise<{ body: string, lastModified: Date, version: number } | null> {
+      const [row] = await database.query<{ body: string, lastModified: Date, version: number }>(sql`
+        SELECT ${sourceDetailJson()}::text AS body, ${lastModified} AS "lastModified", s.version FROM source_document s WHERE s.id = ${id}::uuid`)
       return row ?? null
     }
   }

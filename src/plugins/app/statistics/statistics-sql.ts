@@ -1,5 +1,6 @@
 import { Prisma, type MetricCategory, type PeriodKind, type PrismaClient, type UnitKind } from '../../../generated/prisma/client.ts'
 import type { ComparatorSymbol } from './qualified.ts'
+import { latestFirst as latestFigureFirst } from '../metrics/figure-groups.ts'
 
 // The ratios, time series and coverage read the database with hand-written SQL, one statement per page. A figure is
 // joined to its unit, hospital, metric and source in the statement that finds it (an include sends one query per
@@ -63,7 +64,7 @@ JOIN metric_definition m ON m.id = o.metric_id
 JOIN source_document s ON s.id = o.source_id`
 
 /** The figure that counts when a unit states one more than once: the latest stated, then the latest entered. */
-const latestFirst = Prisma.sql`o.stated_on DESC NULLS LAST, o.created_at DESC, o.id`
+const latestFirst = latestFigureFirst('o')
 
 function figureRow (row: FigureColumns): FigureRow {
   return {

@@ -1,6 +1,7 @@
 import { Prisma, type MetricCategory, type PeriodKind, type PrismaClient } from '../../../generated/prisma/client.ts'
 import { withLiterals } from '../../../lib/json-sql.ts'
 import { intervalColumns, intervalFrom, qualifiedJson, statedInterval, sumInterval } from './qualified-sql.ts'
+import { latestFirst as latestFigureFirst } from '../metrics/figure-groups.ts'
 
 // The summary, built by PostgreSQL as JSON text: one statement per page of groups and one per page of a group's
 // units. A group is a hospital, a metric and a period (kind, duration, window); it totals each unit's latest figure
@@ -35,7 +36,7 @@ export const firstGroupKey: GroupKey = ['', '', '', '', '-infinity', '-infinity'
 export const allUnits = 2_147_483_647
 
 /** The figure that counts when a unit states one more than once: the latest stated, then the latest entered. */
-const latestFirst = Prisma.sql`o.stated_on DESC NULLS LAST, o.created_at DESC, o.id`
+const latestFirst = latestFigureFirst('o')
 
 function within (column: Prisma.Sql, values: readonly string[]): Prisma.Sql {
   return values.length === 0 ? Prisma.sql`FALSE` : Prisma.sql`${column} IN (${Prisma.join(values)})`

@@ -6,7 +6,7 @@ import type { Db, Representation } from './resources.ts'
 // Idempotency-Key on POST (draft-ietf-httpapi-idempotency-key-header). The key is the client's, scoped to its API
 // key. The first request with a key reserves it; the response is stored in the transaction of the write itself, so
 // "stored" and "committed" are the same fact. A retry of a completed request gets the stored response again; the
-// same key with a different body is a 422; a retry while the first is still running is a 409. A reservation whose
+// same key with a different body (or query) is a 422; a retry while the first is still running is a 409. A reservation whose
 // request failed is released, so the client can try again; one left by a crash (its write never committed, since
 // the response would have been stored with it) is taken over after RESERVATION_TTL_MS.
 
@@ -41,8 +41,9 @@ function canonical (value: unknown): string {
   return JSON.stringify(value)
 }
 
+/** The request a key stands for: method, path and query (a source's raw text takes its metadata there), and body. */
 function requestHash (request: FastifyRequest): string {
-  return createHash('sha256').update(`${request.method} ${request.url.split('?')[0]}\n${canonical(request.body)}`).digest('hex')
+  return createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body)}`).digest('hex')
 }
 
 interface StoredRow {

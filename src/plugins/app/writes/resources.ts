@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import type { Static, TSchema } from 'typebox'
 import { Prisma, type Comparator } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import {
   conditionBodies, conditionLinkBodies, departmentBodies, eventBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
-  observationBodies, serviceBodies, type ProvenanceBody
+  observationBodies, serviceBodies, sourceBodies, type ProvenanceBody
 } from '../../../schemas/writes.ts'
 import { jsonObject, queryJson, sql } from '../../../lib/json-sql.ts'
 import { departmentJson } from '../departments/department-json.ts'
@@ -15,6 +16,9 @@ import { eventJson } from '../events/event-json.ts'
 import { honorJson } from '../honors/honor-json.ts'
 import { newsArticleJson } from '../news/news-json.ts'
 import { serviceJson } from '../services/service-json.ts'
+import { sourceJson } from '../sources/source-json.ts'
+import { runExtraction } from '../intake/extraction-run.ts'
+import { sha256, storedText, type SourceMediaType } from '../intake/source-text.ts'
 
 // What the writes need to know of each resource: how its path key finds a row, how a body becomes a row, what
 // stands in the way of archiving it, and how it is presented (the same presenters the reads use, so the ETag a
@@ -153,13 +157,15 @@ const hospitals: WritableResource = {
     return changed === 1
   },
   async dependents (db, id) {
-    const [units, honors, events, news] = await Promise.all([
+    const [units, honors, events, news, documents] = await Promise.all([
       db.unit.count({ where: { hospitalId: id } }),
       db.honor.count({ where: { hospitalId: id } }),
       db.event.count({ where: { hospitalId: id } }),
-      db.newsArticle.count({ where: { hospitalId: id } })
+      db.newsArticle.count({ where: { hospitalId: id } }),
+      db.sourceDocument.count({ where: { hospitalId: id } })
     ])
-    return [...count(units, 'unit'), ...count(honors, 'honor'), ...count(events, 'event'), ...count(news, 'news article')]
+    return [...count(units, 'unit'), ...count(honors, 'honor'), ...count(events, 'event'), ...count(news, 'news article'),
+      ...count(documents, 'source document')]
   },
   cascades: [],
   location: (rep) => `/v1/hospitals/${(rep as unknown as { slug: string }).slug}`,
@@ -606,6 +612,105 @@ const news: WritableResource = {
   label: (rep) => (rep as unknown as { slug: string }).slug
 }
 
-export const writableResources = { hospitals, departments, metrics, metricDefinitions, honors, services, conditions, conditionLinks, events, news }
+type SourceCreate = Static<typeof sourceBodies.fields> & { text: string, contentType?: SourceMediaType }
+
+/** A text already stored: another source with it is refused, naming the one that has it. */
+async function refuseDuplicate (db: Db, digest: string): Promise<void> {
+  // Two requests sending the same text at once queue here, so the second sees the first's row.
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`source:${digest}`}, 0))`
+  const existing = await db.sourceDocument.findFirst({ where: { sha256: digest }, select: { id: true, title: true }, orderBy: { createdAt: 'asc' } })
+  if (existing === null) return
+  const link = `/v1/sources/${existing.id}`
+  const message = `is the text of source ${existing.id} ("${existing.title}", ${link})`
+  throw new ProblemError('conflict', `The same text is already stored as source ${existing.id} ("${existing.title}"): ${link}. ` +
+    'A document is stored once; change that source\'s metadata with PATCH, or send a different text.', {
+    errors: [{ in: 'body', field: '/text', message }],
+    headers: { link: `<${link}>; rel="duplicate"` }
+  })
+}
+
+/**
+ * Source documents sent through the API. The text is stored as sent (HTML as the text a reader sees) and never
+ * changes: every quote is checked against it. Creating one extracts it at once (intake/extraction-run.ts); its
+ * candidates are archived and restored with it.
+ */
+const sources: WritableResource = {
+  name: 'sources',
+  noun: 'source',
+  table: 'source_document',
+  key: 'id',
+  sourced: false,
+  uniqueField: '/text',
+  bodies: sourceBodies,
+  representation: 'Source',
+  idFor: async (db, id) => (await db.sourceDocument.findUnique({ where: { id }, select: { id: true } }))?.id ?? null,
+  present: async (db, id) => queryJson(db, sql`SELECT ${sourceJson('s')}::text AS body FROM source_document s WHERE s.id = ${id}::uuid`),
+  async create (db, input) {
+    const { hospital: hospitalSlug, text: sent, contentType = 'text/plain', statedOn, ...body } = input as SourceCreate
+    const hospital = await hospitalId(db, hospitalSlug)
+    const text = storedText(sent, contentType, '/text')
+    const digest = sha256(text)
+    await refuseDuplicate(db, digest)
+    const row = await db.sourceDocument.create({
+      data: {
+        ...body,
+        fileName: `intake/${randomUUID()}`,
+        hospitalId: hospital,
+        statedOn: dateOrNull(statedOn) ?? null,
+        fullText: text,
+        sha256: digest,
+        contentType
+      } as Prisma.SourceDocumentUncheckedCreateInput,
+      select: { id: true }
+    })
+    await runExtraction(db, row.id)
+    return row.id
+  },
+  async update (db, id, version, input) {
+    const { hospital: hospitalSlug, statedOn, ...patch } = input as Partial<SourceCreate>
+    const current = await db.sourceDocument.findUniqueOrThrow({ where: { id }, select: { kind: true } })
+    if (current.kind === 'manual_entry' && patch.kind !== undefined) {
+      throw unprocessable('/kind', 'cannot be changed: a manual entry is a note typed in with a write, not a document')
+    }
+    const { count: changed } = await db.sourceDocument.updateMany({
+      where: { id, version },
+      data: {
+        ...patch,
+        ...(hospitalSlug === undefined ? {} : { hospitalId: await hospitalId(db, hospitalSlug) }),
+        statedOn: dateOrNull(statedOn),
+        ...bump
+      }
+    })
+    return changed === 1
+  },
+  async dependents (db, id) {
+    const sourceId = id
+    const [hospitalRows, units, aliases, figures, honorRows, serviceRows, links, eventRows, articles] = await Promise.all([
+      db.hospital.count({ where: { sourceId } }),
+      db.unit.count({ where: { sourceId } }),
+      db.unitAlias.count({ where: { sourceId } }),
+      db.metricObservation.count({ where: { sourceId } }),
+      db.honor.count({ where: { sourceId } }),
+      db.service.count({ where: { sourceId } }),
+      db.unitCondition.count({ where: { sourceId } }),
+      db.event.count({ where: { sourceId } }),
+      db.newsArticle.count({ where: { sourceId } })
+    ])
+    return [
+      ...count(hospitalRows, 'hospital'), ...count(units, 'unit'), ...count(aliases, 'unit alias', 'unit aliases'), ...count(figures, 'figure'),
+      ...count(honorRows, 'honor'), ...count(serviceRows, 'service'), ...count(links, 'condition link'), ...count(eventRows, 'event'),
+      ...count(articles, 'news article')
+    ].map((phrase, index, phrases) => index === phrases.length - 1 ? `${phrase} citing it` : phrase)
+  },
+  // Its candidates, proposed and decided, belong to it.
+  cascades: [{ table: 'extraction_candidate', column: 'source_id' }],
+  location: (rep) => `/v1/sources/${rep.id}`,
+  label: (rep) => (rep as unknown as { title: string }).title
+}
+
+export const writableResources = { hospitals, departments, metrics, metricDefinitions, honors, services, conditions, conditionLinks, events, news, sources }
 
 export const resourcesByName = new Map<string, WritableResource>(Object.values(writableResources).map((resource) => [resource.name, resource]))
+
+/** What the audit trail names: every writable resource, and the candidates whose review it records. */
+export const auditedResources = [...resourcesByName.keys(), 'candidates']

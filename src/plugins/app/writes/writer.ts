@@ -30,7 +30,7 @@ class BatchRolledBack extends Error {
 /** A failed row's error as a problem; anything else (the database gone, a bug) fails the whole batch. */
 function rowProblem (resource: WritableResource, error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error
-  if (uniqueViolation(error)) {
+  if (isUniqueViolation(error)) {
     const message = `repeats an existing ${resource.noun} (${resource.uniqueField.slice(1)} and source)`
     return new ProblemError('conflict', message, { errors: [{ in: 'body', field: resource.uniqueField, message }] })
   }
@@ -116,7 +116,8 @@ function sqlState (error: unknown): string | undefined {
   return cause?.originalCode
 }
 
-function uniqueViolation (error: unknown): boolean {
+/** Whether the error is PostgreSQL refusing a duplicate of a unique key. */
+export function isUniqueViolation (error: unknown): boolean {
   return sqlState(error) === '23505'
 }
 
@@ -149,18 +150,22 @@ export function createWriter (fastify: FastifyInstance) {
    * commits or none of it does. Every instance's caches hear of the change from the database at commit; this one is
    * told at once as well, so its next read is fresh.
    */
+  async function transaction<T> (tables: readonly string[], work: (db: Db) => Promise<T>): Promise<T> {
+    const result = await prisma.$transaction(work, { maxWait: 5_000, timeout: 15_000 })
+    for (const table of tables) dataChanges.changed(table)
+    return result
+  }
+
   async function transact<T> (request: FastifyRequest, resource: WritableResource, work: (db: Db) => Promise<T>): Promise<T> {
     try {
-      const result = await prisma.$transaction(work, { maxWait: 5_000, timeout: 15_000 })
-      dataChanges.changed(resource.table)
-      return result
+      return await transaction([resource.table], work)
     } catch (error) {
-      if (uniqueViolation(error)) throw conflict(resource, resource.uniqueField)
+      if (isUniqueViolation(error)) throw conflict(resource, resource.uniqueField)
       throw error
     }
   }
 
-  async function audit (db: Db, request: FastifyRequest, resource: WritableResource, entityId: string,
+  async function audit (db: Db, request: FastifyRequest, resource: Pick<WritableResource, 'name'>, entityId: string,
     action: 'create' | 'update' | 'archive' | 'restore', version: number, before: Representation | null, after: Representation | null): Promise<void> {
     await db.auditEvent.create({
       data: {
@@ -203,6 +208,21 @@ export function createWriter (fastify: FastifyInstance) {
     return representation
   }
 
+  /** Creates the entity from a create body in the transaction `db`, with its provenance and audit row. */
+  /** Creates one entity, audited; `documents` keeps the sources a batch has read, so each is read once. */
+  async function createRow (db: Db, request: FastifyRequest, resource: WritableResource, body: Record<string, unknown>,
+    documents?: Map<string, { fullText: string, title: string } | null>): Promise<Representation> {
+    const link = resource.sourced ? await resolveProvenance(db, body.provenance as ProvenanceBody, request, documents) : undefined
+    const id = await resource.create(db, body, link)
+    const after = (await resource.present(db, id))!
+    await audit(db, request, resource, id, 'create', after.version, null, after)
+    return after
+  }
+
+  async function createIn (db: Db, request: FastifyRequest, resource: WritableResource, body: Record<string, unknown>): Promise<WriteResult> {
+    return await result(db, request, resource, await createRow(db, request, resource, body))
+  }
+
   return {
     /** The entity's current representation; a 404 problem when there is none. */
     async find (resource: WritableResource, key: string): Promise<Representation> {
@@ -211,11 +231,7 @@ export function createWriter (fastify: FastifyInstance) {
 
     async create (request: FastifyRequest, resource: WritableResource, body: Record<string, unknown>): Promise<WriteResult> {
       return transact(request, resource, async (db) => {
-        const link = resource.sourced ? await resolveProvenance(db, body.provenance as ProvenanceBody, request) : undefined
-        const id = await resource.create(db, body, link)
-        const after = (await resource.present(db, id))!
-        await audit(db, request, resource, id, 'create', after.version, null, after)
-        const written = await result(db, request, resource, after)
+        const written = await createIn(db, request, resource, body)
         await completeIdempotentRequest(db, request, { status: 201, ...written })
         return written
       })
@@ -235,10 +251,7 @@ export function createWriter (fastify: FastifyInstance) {
           for (const body of bodies) {
             await db.$executeRawUnsafe('SAVEPOINT batch_row')
             try {
-              const link = resource.sourced ? await resolveProvenance(db, body.provenance as ProvenanceBody, request, documents) : undefined
-              const id = await resource.create(db, body, link)
-              const after = (await resource.present(db, id))!
-              await audit(db, request, resource, id, 'create', after.version, null, after)
+              const after = await createRow(db, request, resource, body, documents)
               await db.$executeRawUnsafe('RELEASE SAVEPOINT batch_row')
               rows.push({ representation: after, location: resource.location(after) })
             } catch (error) {
@@ -262,6 +275,17 @@ export function createWriter (fastify: FastifyInstance) {
         throw error
       }
     },
+
+    /**
+     * A write of several rows in one transaction (accepting a candidate creates its fact and marks the candidate):
+     * `work` uses createIn and audit; the caches of `tables` are told at commit. A uniqueness conflict is `work`'s to
+     * foresee and name.
+     */
+    transaction,
+    createIn,
+    audit,
+    /** The ETag of a representation at `location`, as the write's transaction leaves the data version. */
+    etagOf,
 
     async update (request: FastifyRequest, resource: WritableResource, key: string, patch: Record<string, unknown>): Promise<WriteResult> {
       const ifMatch = requireIfMatch(request)

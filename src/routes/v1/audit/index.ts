@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { pagingParameters, sendPage } from '../../../lib/listing.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { auditListSpec } from '../../../plugins/app/writes/audit-repository.ts'
-import { resourcesByName } from '../../../plugins/app/writes/resources.ts'
+import { auditedResources } from '../../../plugins/app/writes/resources.ts'
 import { problemResponse, ref } from '../../../schemas/common.ts'
 import { AuditEventList } from '../../../schemas/writes.ts'
 
@@ -18,7 +18,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
         'action and the representation before and after. Each is recorded in the transaction of the write, so a ' +
         'write that failed has none. Filter by resource, entity, action, key prefix or time; follow `page.nextCursor`.',
       querystring: Type.Object({
-        resource: Type.Optional(Type.Enum([...resourcesByName.keys()], { description: 'Only writes to this resource' })),
+        resource: Type.Optional(Type.Enum(auditedResources, { description: 'Only writes to this resource' })),
         entity: Type.Optional(Type.String({ format: 'uuid', description: 'Only writes to this entity (its id)', examples: ['3026767c-b9e3-4d63-adae-f5cef794a5d6'] })),
         action: Type.Optional(Type.Enum(['create', 'update', 'archive', 'restore'], { description: 'Only writes of this kind' })),
         key: Type.Optional(Type.String({ pattern: '^hda_[0-9a-f]{12}$', description: 'Only writes by the API key with this prefix', examples: ['hda_1f3a9c0b7e2d'] })),

@@ -6,6 +6,10 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { sourceListSpec } from '../../../plugins/app/sources/source-repository.ts'
 import { problemResponse, ref } from '../../../schemas/common.ts'
 import { Source, SourceDetail } from '../../../schemas/sources.ts'
+import { writeRoutes } from '../../../lib/write-routes.ts'
+import { writableResources } from '../../../plugins/app/writes/resources.ts'
+import candidateRoutes from './candidates.ts'
+import createSourceRoute from './create.ts'
 
 const sourceFields = fieldNames(Source)
 
@@ -50,7 +54,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Get one source document and the facts it backs',
       description: 'The document with its full text and every fact taken from it: the units it introduces, figures, ' +
         'honors, services, conditions, timeline events and news. Each fact\'s `source.quote` occurs verbatim in ' +
-        '`fullText`.',
+        '`fullText`. The strong `ETag` names its version: send it as `If-Match` to change or archive it.',
       params: Type.Object({
         id: Type.String({ format: 'uuid', description: 'The document\'s id (the `source.id` of any fact)' })
       }, { additionalProperties: false }),
@@ -66,10 +70,15 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const found = await fastify.sourceRepository.findById(request.params.id)
     if (found === null) throw new ProblemError('notFound', `No source document has the id "${request.params.id}".`)
+    reply.header('etag', request.entityTag(found.version))
     reply.header('last-modified', found.lastModified.toUTCString())
     sendJson(reply, found.body)
     return reply
   })
+
+  await fastify.register(writeRoutes(writableResources.sources, { detail: false, create: false }))
+  await fastify.register(createSourceRoute)
+  await fastify.register(candidateRoutes)
 }
 
 export default plugin
