@@ -1,0 +1,224 @@
+// Figures: a number, the words that qualify it, what it counts and when. What is counted is read three ways, the first
+// the vocabulary knows winning: the noun phrase after the number ("88 beds"); the predicate when the number is the
+// subject ("Three have senior titles", "of which seven have been collected by the SCI"); the noun phrase the number is
+// stated for ("an outpatient capacity of more than 30,000", "the bed occupancy rate was 98.5 percent", "Beds: 180").
+// A number whose measure the vocabulary cannot name is not proposed: such numbers are, on hospital pages, mostly sizes of
+// something else ("among 117 institutions", "40 indicators", "14 cities").
+import type { ExtractionInput, FigureCandidate } from './candidate.ts'
+import { matchMeasure, storeMetric, suggestedCode, type Measure } from './metrics.ts'
+import { findNumbers, type NumberMention } from './numbers.ts'
+import { choosePeriod, type PeriodExpression } from './periods.ts'
+import { qualifierAfter, qualifierBefore } from './qualifiers.ts'
+import { clauseAround, type Sentence, type Term } from './sentences.ts'
+import { chooseSubject, type Mention } from './subjects.ts'
+
+export interface FigureContext {
+  input: ExtractionInput
+  sentences: Sentence[]
+  expressions: PeriodExpression[]
+  carried: PeriodExpression | null
+  yearOfDocument: number | null
+  mentions: Mention[]
+  page: { mention: Mention, from: 'title' | 'breadcrumb' } | null
+}
+
+const unitAfter = /^\s*(%|percent|per cent|square (?:meters|metres|kilometers|kilometres)|sq\.? ?m\b|m2\b|㎡|yuan|rmb|dollars?|usd|euros?|cny|days?|weeks?|months?|hours?|minutes?|years?(?: old)?|person-times|person times|times)(?![\p{L}])/iu
+
+const stopWords = new Set(('a an the this that these those its their his her our your my is are was were be been being has have had will would ' +
+  'can could may might must should shall do does did which who whom whose where when while with without at in on from by for ' +
+  'to during since as than per each every over under among between into through after before about around including included ' +
+  'includes such or but nor so yet annually yearly daily monthly currently respectively there here not also only just it they ' +
+  'we he she you them us a-year nationwide').split(' '))
+const closedDeterminers = new Set(['the', 'a', 'an', 'which', 'them', 'these', 'those', 'its', 'their', 'whom', 'this', 'that'])
+const verbTags = ['PastTense', 'Participle', 'Copula', 'Auxiliary', 'Modal', 'Infinitive']
+
+const predicateVerb = /^\s*(?:(?:of|among) (?:them|which|whom|these|those)\s+)?(?:have been|has been|had been|were|was|are|is|have|has|had|hold|holds|held)\s+/i
+const statedLink = /(?:\b(?:of|is|was|are|were|reached|reaches|totaled|totalled|totaling|stood at|stands at|remained at|remains at|amounted to|amounts to|exceeded|exceeds|hit|hits|registered|recorded)|[:：])\s*$/i
+const backStop = /^(?:has|have|had|is|are|was|were|with|covers|covering|cover|boasts|handled|and|including|that|which|while|where|it|there)$/i
+const possessive = /['’]s$/
+const inheriting = /\b(?:including|of which|of whom|among them|among whom|among these)\b/i
+
+interface Word { text: string, lower: string, start: number, end: number, tags: Set<string> }
+
+function wordsOf (sentence: Sentence, from: number, to: number): Word[] {
+  const tagsAt = new Map<number, Set<string>>(sentence.terms.map((term: Term) => [term.start, term.tags]))
+  const words: Word[] = []
+  const text = sentence.text.slice(from - sentence.start, to - sentence.start)
+  for (const match of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’.\-]*[\p{L}\p{N}]|[\p{L}\p{N}]|[^\s\p{L}\p{N}]/gu)) {
+    const start = from + match.index
+    words.push({ text: match[0], lower: match[0].toLowerCase(), start, end: start + match[0].length, tags: tagsAt.get(start) ?? new Set() })
+  }
+  return words
+}
+
+const isWord = (word: Word): boolean => /[\p{L}\p{N}]/u.test(word.text[0]!)
+const isNumberWord = (word: Word): boolean => /^\d/.test(word.text) || /^(?:one|two|three|four|five|six|seven|eight|nine|ten|more|over|about|around|nearly|almost|some|approximately|up|at)$/i.test(word.text)
+
+/** The noun phrase that starts right after a number: "outpatient and emergency visits", "doctors of medicine". */
+function followingPhrase (words: Word[]): Word[] {
+  const phrase: Word[] = []
+  let ofs = 0
+  for (let index = 0; index < words.length && phrase.length < 8; index++) {
+    const word = words[index]!
+    const next = words[index + 1]
+    if (!isWord(word)) break
+    if (word.lower === 'of' || word.lower === 'and') {
+      const joins = phrase.length > 0 && next !== undefined && isWord(next) && !closedDeterminers.has(next.lower) &&
+        !isNumberWord(next) && !stopWords.has(next.lower) && !verbTags.some((tag) => next.tags.has(tag)) &&
+        (word.lower === 'and' || ofs++ === 0)
+      if (!joins) break
+      phrase.push(word)
+      continue
+    }
+    if (stopWords.has(word.lower)) break
+    const verb = verbTags.some((tag) => word.tags.has(tag)) && !word.tags.has('Adjective')
+    if (verb && !(phrase.length === 0 && word.tags.has('Gerund'))) break
+    phrase.push(word)
+  }
+  while (phrase.length > 0 && ['of', 'and'].includes(phrase[phrase.length - 1]!.lower)) phrase.pop()
+  return phrase
+}
+
+/** The noun phrase a number is stated for, read backwards from its link: "the number of discharged patients is …". */
+function statedPhrase (words: Word[]): Word[] {
+  const phrase: Word[] = []
+  for (let index = words.length - 1; index >= 0 && phrase.length < 14; index--) {
+    const word = words[index]!
+    if (!isWord(word)) {
+      if (word.text === '(' || word.text === ')' || word.text === '-') continue
+      break
+    }
+    if (phrase.length === 0 && /^(?:has|have|had)$/i.test(word.text)) continue
+    if (backStop.test(word.text) || closedDeterminers.has(word.lower) || possessive.test(word.text)) break
+    if (phrase.length > 0 && verbTags.some((tag) => word.tags.has(tag)) && !/^(?:born|aged)$/i.test(word.text) && !word.tags.has('Adjective')) break
+    phrase.unshift(word)
+  }
+  while (phrase.length > 0 && /^(?:number|total|volume|amount)$/i.test(phrase[0]!.text) && phrase[1]?.lower === 'of') phrase.splice(0, 2)
+  return phrase
+}
+
+/** What a number that is the subject is said to be or have: "have senior titles", "have been collected by the SCI". */
+function predicatePhrase (words: Word[]): Word[] {
+  const phrase: Word[] = []
+  for (const word of words.slice(0, 12)) {
+    if (/^\d/.test(word.text) || /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)$/i.test(word.text)) break
+    if (!isWord(word) && word.text !== '(' && word.text !== ')') break
+    phrase.push(word)
+  }
+  while (phrase.length > 0 && /^(?:and|or|\()$/i.test(phrase[phrase.length - 1]!.text)) phrase.pop()
+  return phrase
+}
+
+const span = (words: Word[]): { start: number, end: number } | null =>
+  words.length === 0 ? null : { start: words[0]!.start, end: words[words.length - 1]!.end }
+
+export function findFigures (sentence: Sentence, context: FigureContext): FigureCandidate[] {
+  const { input, expressions } = context
+  const text = context.input.text
+  const figures: FigureCandidate[] = []
+  let previousAction = ''
+  for (const number of findNumbers(sentence.text).map((mention): NumberMention =>
+    ({ ...mention, start: mention.start + sentence.start, end: mention.end + sentence.start }))) {
+    if (expressions.some((expression) => number.start < expression.end && number.end > expression.start)) continue
+    const local = number.start - sentence.start
+    const clause = clauseAround(sentence.text, local)
+    const clauseStart = sentence.start + clause.start
+    const clauseEnd = sentence.start + clause.end
+    const qualifier = qualifierBefore(sentence.text, local) ?? qualifierAfter(sentence.text, number.end - sentence.start)
+    const qualifierStart = qualifier !== null && qualifier.start < local ? sentence.start + qualifier.start : number.start
+    const qualifierEnd = qualifier !== null && qualifier.start >= local ? sentence.start + qualifier.end : number.end
+    const unitMatch = unitAfter.exec(text.slice(qualifierEnd, clauseEnd))
+    const unit = unitMatch?.[1]?.toLowerCase() ?? ''
+    const afterUnit = qualifierEnd + (unitMatch?.[0].length ?? 0)
+
+    const leadWords = wordsOf(sentence, clauseStart, qualifierStart)
+    const after = text.slice(afterUnit, clauseEnd)
+    const predicate = predicateVerb.exec(after)
+    const following = wordsOf(sentence, afterUnit + (predicate?.[0].length ?? 0), clauseEnd)
+    const readings: Array<{ rule: string, words: Word[] }> = []
+    if (predicate !== null) {
+      readings.push({ rule: 'figure.subject-predicate', words: predicatePhrase(following) })
+    } else {
+      readings.push({ rule: 'figure.count-noun', words: followingPhrase(following) })
+    }
+    const link = statedLink.exec(text.slice(clauseStart, qualifierStart))
+    if (link !== null) readings.push({ rule: 'figure.stated-for', words: statedPhrase(wordsOf(sentence, clauseStart, clauseStart + link.index)) })
+    // "an area of about 3000 square meters": the unit alone says what is measured when no phrase does.
+    if (unit !== '') readings.push({ rule: 'figure.unit', words: [] })
+
+    const inherits = inheriting.test(text.slice(clauseStart, qualifierStart)) || /^\s*of (?:which|whom)\b/i.test(after)
+    const lead = text.slice(clauseStart, qualifierStart).toLowerCase()
+    // The verbs around the figure, not the words of its phrase: "very low birth weight infants" are no births.
+    const actionOf = (phrase: Word[]): string => [
+      ...(inherits ? [previousAction] : []),
+      ...leadWords.slice(-4).map((word) => word.lower),
+      ...following.filter((word) => !phrase.includes(word)).slice(0, 6).map((word) => word.lower),
+    ].join(' ')
+    let action = actionOf([])
+
+    let chosen: { rule: string, words: Word[], match: NonNullable<ReturnType<typeof matchMeasure>> } | null = null
+    for (const reading of readings) {
+      const phraseSpan = span(reading.words)
+      const phrase = phraseSpan === null ? '' : text.slice(phraseSpan.start, phraseSpan.end).toLowerCase()
+      if (phrase === '' && reading.rule !== 'figure.unit') continue
+      const tail = following.slice(reading.words.length, reading.words.length + 8).map((word) => word.lower).join(' ')
+      action = actionOf(reading.words)
+      const measure: Measure = { phrase, action, unit, lead, tail: reading.rule === 'figure.count-noun' ? tail : '' }
+      const match = matchMeasure(measure) ?? (reading.rule === 'figure.count-noun' && phrase !== '' ? matchMeasure({ ...measure, phrase: `${phrase} ${tail}` }) : null)
+      if (match !== null) {
+        chosen = { ...reading, match }
+        break
+      }
+    }
+    previousAction = action
+    if (chosen === null || (number.yearLike && qualifier === null && chosen.rule !== 'figure.count-noun')) continue
+
+    const measuredSpan = span(chosen.words)
+    const topicEnd = chosen.match.topic !== null && chosen.rule === 'figure.count-noun' ? topicWordEnd(following, chosen.words.length, chosen.match.topic) : null
+    const measured = measuredSpan === null ? unitMatch![1]! : text.slice(measuredSpan.start, topicEnd ?? measuredSpan.end)
+    const { period, source } = choosePeriod(sentence, number.start, chosen.match.nature, expressions, context.carried, context.yearOfDocument, input.statedOn)
+    const suggestedMetric = suggestedCode(chosen.match, period)
+    const metric = storeMetric(input.metrics, suggestedMetric, measured, period)
+    const { subject, strength } = chooseSubject(sentence, number.start, clauseEnd, context.mentions, context.page, context.sentences)
+    const valueStart = Math.min(qualifierStart, number.start)
+    const valueEnd = Math.max(qualifierEnd, number.end)
+    const confidence = 0.45 + (metric !== null ? 0.2 : 0.1) + 0.15 * strength +
+      (source === 'clause' || source === 'sentence' || source === 'default' ? 0.1 : 0.05) - (chosen.rule === 'figure.count-noun' ? 0 : 0.05)
+    figures.push({
+      kind: 'figure',
+      rule: chosen.rule,
+      confidence: Math.round(Math.min(0.95, confidence) * 100) / 100,
+      quote: sentence.text,
+      start: sentence.start,
+      end: sentence.end,
+      subject,
+      metric,
+      suggestedMetric,
+      measured,
+      value: number.value,
+      comparator: qualifier?.comparator ?? null,
+      approximate: qualifier?.approximate ?? false,
+      statedValue: text.slice(valueStart, valueEnd),
+      valueStart,
+      valueEnd,
+      period,
+    })
+  }
+  return figures
+}
+
+// "six training courses on practical hysteroscopy technology": the measured phrase runs on to the noun phrase naming
+// the topic when the topic is written after the counted noun.
+function topicWordEnd (following: Word[], from: number, topic: string): number | null {
+  const stem = topic.slice(0, 6)
+  if (following.slice(0, from).some((word) => word.lower.startsWith(stem))) return null
+  const tail = following.slice(from, from + 8)
+  const at = tail.findIndex((word) => word.lower.startsWith(stem))
+  if (at < 0 || tail.slice(0, at).some((word) => !isWord(word))) return null
+  let end = tail[at]!.end
+  for (const word of tail.slice(at + 1, at + 3)) {
+    if (!isWord(word) || stopWords.has(word.lower)) break
+    end = word.end
+  }
+  return end
+}
