@@ -14,6 +14,7 @@ export interface EventContext {
   page: { mention: Mention, from: 'title' | 'breadcrumb' } | null
   statedOn: string | null
   hospitalName: string
+  unitNames: Map<string, string>
 }
 
 interface Trigger {
@@ -40,6 +41,24 @@ const pastOf: Record<string, string> = { establish: 'established', build: 'built
 const properName = "[A-Z][\\p{L}'’-]*(?:\\s+(?:(?:of|for|and|the)\\s+)*[A-Z][\\p{L}'’-]*)*"
 const nameBefore = new RegExp(`(${properName})\\s+(?:(?:was|were|has been|had been|is)\\s+)?(?:(?:officially|formally|jointly|first)\\s+)?$`, 'u')
 const nameAfter = new RegExp(`^\\s+(?:the\\s+|a\\s+|an\\s+)?(${properName})`, 'u')
+
+/**
+ * The unit an event is about: the subject after an opening participle ("Founded in 1958, it …"), the unit before a
+ * passive verb ("The Department of Neonatology … was established"), or the one an active verb takes ("CQHCWC set up the
+ * specialized department for twins"); the unit before an active verb founded something else.
+ */
+function foundedUnit (sentence: Sentence, verbIndex: number, mentions: Mention[]): Mention | undefined {
+  const own = mentions.filter((mention) => mention.sentence === sentence.index && mention.unit !== null && mention.how !== 'keyword')
+  const local = (mention: Mention): number => mention.start - sentence.start
+  if (verbIndex < 3) {
+    const comma = sentence.text.search(/,\s/)
+    return own.find((mention) => comma > 0 && local(mention) > comma)
+  }
+  if (/\b(?:was|were|has been|had been|is)\s+(?:\w+\s+)?$/.test(sentence.text.slice(0, verbIndex))) {
+    return own.filter((mention) => local(mention) < verbIndex).pop()
+  }
+  return own.find((mention) => local(mention) > verbIndex && mention.how === 'name')
+}
 
 function namedNear (text: string, verbAt: number, verbLength: number): string | null {
   const before = nameBefore.exec(text.slice(0, verbAt))?.[1]
@@ -76,14 +95,14 @@ export function findEvent (sentence: Sentence, context: EventContext): EventCand
     if (eventDate === null) continue
     const kind = partner !== null && trigger.kind === 'founding' ? 'partnership' : trigger.kind
     const verbAt = sentence.start + match.index
-    const entity = context.mentions.find((mention) => mention.sentence === sentence.index && mention.unit !== null && mention.how === 'name' && mention.start >= verbAt) ??
-      context.mentions.find((mention) => mention.sentence === sentence.index && mention.unit !== null && mention.how === 'name')
+    const entity = foundedUnit(sentence, match.index, context.mentions)
     const { subject, strength } = entity !== undefined
       ? { subject: { unit: entity.unit, matchedBy: 'sentence' as const, name: entity.name }, strength: 1 }
       : chooseSubject(sentence, verbAt, sentence.start + clause.end, context.mentions, context.page, context.sentences)
     const verb = match[1]!.toLowerCase()
     const phrase = text.slice(match.index, clause.end).replace(/\s+(?:in|on)\s+(?:\w+\s+)?(?:\d{1,2},?\s+)?(?:1[89]|20)\d\d\b.*$/, '').replace(/[.;]$/, '').replace(/^(?:was|were|has been|have been)\s+(?:(?:also|recently|successfully|officially|formally)\s+)*/i, '')
-    const founded = entity?.name ?? namedNear(text, match.index, match[0].length) ?? (subject.unit === null ? context.hospitalName : subject.name)
+    const founded = (entity === undefined ? null : entity.how === 'name' ? entity.name : context.unitNames.get(entity.unit!) ?? null) ??
+      namedNear(text, match.index, match[0].length) ?? (subject.unit === null ? context.hospitalName : subject.name)
     const title = trigger.title === 'entity' && founded !== null
       ? `${capitalize(founded)} ${pastOf[verb] ?? verb}${kind === 'partnership' && partner !== null ? ` with ${partner[1]!.trim()}` : ''}`
       : capitalize(phrase)

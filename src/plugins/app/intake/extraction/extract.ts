@@ -23,6 +23,7 @@ export function extract (input: ExtractionInput): ExtractionResult {
   const page = findPageSubject(input)
   const mentions = findMentions(sentences, input, page?.mention ?? null)
   const yearOfDocument = documentYear(input.title)
+  const unitNames = new Map(input.units.map((unit) => [unit.slug, unit.name]))
   const candidates: Candidate[] = []
   let carried: PeriodExpression | null = null
   let lastYear: number | null = yearOfDocument
@@ -37,7 +38,7 @@ export function extract (input: ExtractionInput): ExtractionResult {
     if (sentence.blockKind !== 'header') {
       candidates.push(...findFigures(sentence, { input, sentences, expressions, carried, yearOfDocument, mentions, page }))
       candidates.push(...findHonors(sentence, { sentences, mentions, page, heading }))
-      const event = findEvent(sentence, { sentences, mentions, page, statedOn: input.statedOn, hospitalName: input.hospital.name })
+      const event = findEvent(sentence, { sentences, mentions, page, statedOn: input.statedOn, hospitalName: input.hospital.name, unitNames })
       if (event !== null) candidates.push(event)
     }
     carried = expressions.find((expression) => expression.fronted && expression.scope === 'window') ?? carried

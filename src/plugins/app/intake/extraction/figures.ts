@@ -141,7 +141,9 @@ export function findFigures (sentence: Sentence, context: FigureContext): Figure
     } else {
       readings.push({ rule: 'figure.count-noun', words: followingPhrase(following) })
     }
-    const link = statedLink.exec(text.slice(clauseStart, qualifierStart))
+    // "The annual outpatient volume exceeds 120,000": a qualifying verb links the phrase to its figure as "is" does.
+    const linkText = text.slice(clauseStart, qualifierStart)
+    const link = statedLink.exec(linkText) ?? (/^(?:has |have )?(?:exceed|surpass|top)/i.test(text.slice(qualifierStart, number.start)) ? { index: linkText.length } : null)
     if (link !== null) readings.push({ rule: 'figure.stated-for', words: statedPhrase(wordsOf(sentence, clauseStart, clauseStart + link.index)) })
     // "an area of about 3000 square meters": the unit alone says what is measured when no phrase does.
     if (unit !== '') readings.push({ rule: 'figure.unit', words: [] })

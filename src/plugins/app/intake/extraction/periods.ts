@@ -126,6 +126,12 @@ const rules: Rule[] = [
     scope: 'rate',
     read: () => annual(),
   },
+  {
+    // "has exceeded 10,000 for five consecutive years": over 10,000 in each of those years.
+    pattern: /\bfor (?:\w+|the (?:past|last) \w+) (?:consecutive|successive|straight) years\b|\b\w+ (?:consecutive|successive|straight) years in a row\b/gi,
+    scope: 'rate',
+    read: () => annual(),
+  },
   { pattern: /\b(?:each|every|per|a) day\b|\bdaily\b/gi, scope: 'rate', read: () => every('P1D') },
   { pattern: /\b(?:each|every|per|a) month\b|\bmonthly\b/gi, scope: 'rate', read: () => every('P1M') },
   { pattern: /\b(?:each|every|per|a) week\b|\bweekly\b/gi, scope: 'rate', read: () => every('P1W') },
@@ -166,7 +172,7 @@ export function findPeriodExpressions (sentence: Sentence, context: PeriodContex
       if (period === null) continue
       const written = match[0]
       const label = start === 0 ? written[0]!.toLowerCase() + written.slice(1) : written
-      const fronted = firstComma > 0 && end <= firstComma && text.slice(0, start).split(/\s+/).filter(Boolean).length <= 2
+      const fronted = firstComma > 0 && end <= firstComma && /^(?:(?:and|also|meanwhile|moreover|besides|furthermore|in addition),?\s+)?$/i.test(text.slice(0, start))
       const closing = /^[\s.!?;。]*$/.test(text.slice(end))
       found.push({
         start: sentence.start + start,

@@ -15,7 +15,7 @@ interface Reading { comparator: Comparator | null, approximate: boolean }
 const before: Array<[string, Reading]> = [
   ['no more than|not more than|at most|up to|a maximum of', { comparator: '<=', approximate: false }],
   ['at least|no less than|not less than|no fewer than|not fewer than|a minimum of', { comparator: '>=', approximate: false }],
-  ['more than|over|exceeding|in excess of|above|upwards of|beyond', { comparator: '>', approximate: false }],
+  ['more than|over|exceeding|in excess of|above|upwards of|beyond|exceeded|surpassed|topped|exceeds|surpasses|tops', { comparator: '>', approximate: false }],
   ['nearly|almost|close to|just under|approaching|just shy of', { comparator: '<', approximate: true }],
   ['less than|fewer than|under|below', { comparator: '<', approximate: false }],
   ['about|around|approximately|approx\\.|roughly|some|an estimated|estimated|circa', { comparator: null, approximate: true }],

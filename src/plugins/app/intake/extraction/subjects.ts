@@ -2,7 +2,7 @@
 // "the center" are read as the nearest fitting earlier mention; a sentence naming none is about the one its paragraph
 // was about, or, on a page about one unit, about that unit; failing all, about the hospital.
 import type { CandidateSubject, ExtractionInput } from './candidate.ts'
-import type { Sentence } from './sentences.ts'
+import { clauseAround, type Sentence } from './sentences.ts'
 
 export interface Mention {
   start: number
@@ -181,7 +181,11 @@ export function chooseSubject (
   const after = own.find((mention) => mention.unit !== null && mention.how === 'name' && mention.start >= position && mention.start < clauseEnd &&
     /^[^,;]{0,40}\b(?:in|at|of|for)\s+(?:the\s+|its\s+)?$/i.test(sentence.text.slice(position - sentence.start, mention.start - sentence.start)))
   if (after !== undefined) return from(after, 'sentence', 1)
-  const before = own.filter((mention) => mention.how !== 'keyword' && !mention.locative && mention.end <= position).pop()
+  // In its own clause the nearest mention before it; outside, the sentence's subject (its first mention), not a unit the
+  // sentence lists as a part ("it has three wards … and a maternal intensive care unit (MICU), with 152 open beds").
+  const clauseStart = sentence.start + clauseAround(sentence.text, position - sentence.start).start
+  const candidates = own.filter((mention) => mention.how !== 'keyword' && !mention.locative && mention.end <= position)
+  const before = candidates.filter((mention) => mention.start >= clauseStart).pop() ?? candidates[0]
   if (before !== undefined) return from(before, before.how === 'anaphor' ? 'preceding_mention' : 'sentence', before.how === 'anaphor' ? 0.8 : 1)
   const anywhere = own.find((mention) => mention.how === 'keyword') ?? own.find((mention) => mention.start >= position)
   if (anywhere !== undefined) return from(anywhere, 'sentence', anywhere.how === 'keyword' ? 0.7 : 0.8)
