@@ -129,7 +129,8 @@ export function findFigures (sentence: Sentence, context: FigureContext): Figure
     const qualifierEnd = qualifier !== null && qualifier.start >= local ? sentence.start + qualifier.end : number.end
     const unitMatch = unitAfter.exec(text.slice(qualifierEnd, clauseEnd))
     const unit = unitMatch?.[1]?.toLowerCase() ?? ''
-    const afterUnit = qualifierEnd + (unitMatch?.[0].length ?? 0)
+    // "a 1,300-bed hospital": the hyphen joins the number to what it counts.
+    const afterUnit = qualifierEnd + (unitMatch?.[0].length ?? (text[qualifierEnd] === '-' ? 1 : 0))
 
     const leadWords = wordsOf(sentence, clauseStart, qualifierStart)
     const after = text.slice(afterUnit, clauseEnd)
@@ -166,7 +167,7 @@ export function findFigures (sentence: Sentence, context: FigureContext): Figure
       const tail = following.slice(reading.words.length, reading.words.length + 8).map((word) => word.lower).join(' ')
       action = actionOf(reading.words)
       const measure: Measure = { phrase, action, unit, lead, tail: reading.rule === 'figure.count-noun' ? tail : '' }
-      const match = matchMeasure(measure) ?? (reading.rule === 'figure.count-noun' && phrase !== '' ? matchMeasure({ ...measure, phrase: `${phrase} ${tail}` }) : null)
+      const match = matchMeasure(measure)
       if (match !== null) {
         chosen = { ...reading, match }
         break

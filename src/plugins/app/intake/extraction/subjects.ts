@@ -65,6 +65,8 @@ export function findMentions (sentences: Sentence[], input: ExtractionInput, pag
   const unitKeywords = input.units.map((unit) => ({ unit: unit.slug, words: keywords(unit.name) })).filter(({ words }) => words.length > 0)
   const mentions: Mention[] = []
   for (const sentence of sentences) {
+    // The breadcrumb names where the page sits, not what its sentences are about; the title line does name that.
+    if (sentence.blockKind === 'header' && sentence.text.trim() !== input.title?.trim()) continue
     const found: Mention[] = []
     for (const { unit, pattern } of patterns) {
       for (const match of sentence.text.matchAll(pattern)) {
