@@ -49,6 +49,7 @@ const vocabulary: Entry[] = [
   { code: 'inpatient_admissions', nature: 'flow', byPeriod: true, measure: /\b(?:admissions|inpatients|hospitali[sz]ations|inpatient (?:visits|cases|admissions))\b/ },
   { code: 'patients_treated', nature: 'flow', byPeriod: true, action: /\b(?:treat\w*|serv(?:e|es|ed)|receiv\w*|cur(?:e|es|ed)|rescu\w*|saw|sees)\b/, measure: people },
   { code: 'discharges', nature: 'flow', byPeriod: true, measure: /\bdischarge[sd]?\b/ },
+  { code: 'discharges', nature: 'flow', byPeriod: true, action: /\bdischarg\w*/, measure: people },
   { code: 'outpatient_emergency_visits', nature: 'flow', byPeriod: true, measure: /\boutpatients? and emergenc|\bemergency and outpatient/ },
   { code: 'emergency_visits', nature: 'flow', byPeriod: true, measure: /\bemergency (?:visits|patients|cases|treatments)\b|\bemergencies\b/ },
   { code: 'emergency_visits', nature: 'flow', byPeriod: true, measure: /^(?:patient )?visits\b/, lead: /\bemergency\b/ },
