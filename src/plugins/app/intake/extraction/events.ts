@@ -39,7 +39,7 @@ const pastOf: Record<string, string> = { establish: 'established', build: 'built
 // What was founded when it is no known unit: the name just before a passive or intransitive verb ("The Yubei Campus
 // opened"), else the one the verb takes ("to establish the Hunan Neonatal Simulation Training Center").
 const properName = "[A-Z][\\p{L}'’-]*(?:\\s+(?:(?:of|for|and|the)\\s+)*[A-Z][\\p{L}'’-]*)*"
-const nameBefore = new RegExp(`(${properName})\\s+(?:(?:was|were|has been|had been|is)\\s+)?(?:(?:officially|formally|jointly|first)\\s+)?$`, 'u')
+const nameBefore = new RegExp(`(${properName})(?:,\\s*|\\s+(?:(?:was|were|has been|had been|is)\\s+)?(?:(?:officially|formally|jointly|first)\\s+)?)$`, 'u')
 const nameAfter = new RegExp(`^\\s+(?:the\\s+|a\\s+|an\\s+)?(${properName})`, 'u')
 
 /**
@@ -54,9 +54,11 @@ function foundedUnit (sentence: Sentence, verbIndex: number, mentions: Mention[]
     const comma = sentence.text.search(/,\s/)
     return own.find((mention) => comma > 0 && local(mention) > comma)
   }
-  if (/\b(?:was|were|has been|had been|is)\s+(?:\w+\s+)?$/.test(sentence.text.slice(0, verbIndex))) {
-    return own.filter((mention) => local(mention) < verbIndex).pop()
-  }
+  // "The Department of Neonatology … was established", "the hospital's Internet Hospital, launched in March 2020, …".
+  const passive = /\b(?:was|were|has been|had been|is)\s+(?:\w+\s+)?$/.test(sentence.text.slice(0, verbIndex))
+  const appositive = own.find((mention) => /^,\s*$/.test(sentence.text.slice(mention.end - sentence.start, verbIndex)))
+  if (appositive !== undefined) return appositive
+  if (passive) return own.filter((mention) => local(mention) < verbIndex).pop()
   return own.find((mention) => local(mention) > verbIndex && mention.how === 'name')
 }
 

@@ -26,7 +26,7 @@ export function extract (input: ExtractionInput): ExtractionResult {
   const unitNames = new Map(input.units.map((unit) => [unit.slug, unit.name]))
   const candidates: Candidate[] = []
   let carried: PeriodExpression | null = null
-  let lastYear: number | null = yearOfDocument
+  let lastYear: number | null = null
   let heading: string | null = null
   for (const sentence of sentences) {
     if (sentence.indexInBlock === 0 && (sentences[sentence.index - 1]?.block ?? -1) !== sentence.block) {
@@ -34,7 +34,7 @@ export function extract (input: ExtractionInput): ExtractionResult {
       if (sentence.blockKind === 'heading') heading = sentence.text
       else if (sentence.blockKind === 'paragraph') heading = null
     }
-    const expressions = findPeriodExpressions(sentence, { statedOn: input.statedOn, lastYear })
+    const expressions = findPeriodExpressions(sentence, { statedOn: input.statedOn, lastYear, documentYear: yearOfDocument })
     if (sentence.blockKind !== 'header') {
       candidates.push(...findFigures(sentence, { input, sentences, expressions, carried, yearOfDocument, mentions, page }))
       candidates.push(...findHonors(sentence, { sentences, mentions, page, heading }))

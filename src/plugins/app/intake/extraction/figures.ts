@@ -33,9 +33,11 @@ const closedDeterminers = new Set(['the', 'a', 'an', 'which', 'them', 'these', '
 const verbTags = ['PastTense', 'Participle', 'Copula', 'Auxiliary', 'Modal', 'Infinitive']
 
 const predicateVerb = /^\s*(?:(?:of|among) (?:them|which|whom|these|those)\s+)?(?:have been|has been|had been|were|was|are|is|have|has|had|hold|holds|held)\s+/i
-const statedLink = /(?:\b(?:of|is|was|are|were|reached|reaches|totaled|totalled|totaling|stood at|stands at|remained at|remains at|amounted to|amounts to|exceeded|exceeds|hit|hits|registered|recorded)|[:：])\s*$/i
-const backStop = /^(?:has|have|had|is|are|was|were|with|covers|covering|cover|boasts|handled|and|including|that|which|while|where|it|there)$/i
-const possessive = /['’]s$/
+const statedLink = /(?:\b(?:of|is|was|are|were|reached|reaches|totaled|totalled|totaling|stood at|stands at|remained at|remains at|amounted to|amounts to|exceeded|exceeds|hit|hits|registered|recorded|accounted for|accounts for|account for|made up|makes up|(?:shortened|reduced|decreased|increased|raised|rose|fell|dropped|cut|lowered|improved|grew) to)|[:：])\s*$/i
+// "up 12% from 2020", "an increase of 8.6 percent": a change stated by its verb alone.
+const changeWord = /\b(up|down|rose|rise|grew|fell|dropped|increased|decreased)(?: by)?\s*$/i
+const backStop = /^(?:has|have|had|is|are|was|were|with|covers|covering|cover|boasts|handled|including|that|which|while|where|it|there)$/i
+const leadingOwner = /^(?:(?:the|a|an|its|their|this|that|these|those)\s+)?(?:[\p{L}\d-]+\s+){0,4}?[\p{L}\d-]+['’]s\s+|^(?:the|a|an|its|their|this|that|these|those)\s+/iu
 const inheriting = /\b(?:including|of which|of whom|among them|among whom|among these)\b/i
 
 interface Word { text: string, lower: string, start: number, end: number, tags: Set<string> }
@@ -72,7 +74,9 @@ function followingPhrase (words: Word[]): Word[] {
     }
     if (stopWords.has(word.lower)) break
     const verb = verbTags.some((tag) => word.tags.has(tag)) && !word.tags.has('Adjective')
-    if (verb && !(phrase.length === 0 && word.tags.has('Gerund'))) break
+    // A participle before a noun describes it: "approved beds", "registered nurses", "parking spaces".
+    const describes = phrase.length === 0 && next !== undefined && isWord(next) && !stopWords.has(next.lower) && !verbTags.some((tag) => next.tags.has(tag))
+    if (verb && !describes && !(phrase.length === 0 && word.tags.has('Gerund'))) break
     phrase.push(word)
   }
   while (phrase.length > 0 && ['of', 'and'].includes(phrase[phrase.length - 1]!.lower)) phrase.pop()
@@ -82,19 +86,38 @@ function followingPhrase (words: Word[]): Word[] {
 /** The noun phrase a number is stated for, read backwards from its link: "the number of discharged patients is …". */
 function statedPhrase (words: Word[]): Word[] {
   const phrase: Word[] = []
-  for (let index = words.length - 1; index >= 0 && phrase.length < 14; index--) {
+  for (let index = words.length - 1; index >= 0 && phrase.length < 16; index--) {
     const word = words[index]!
     if (!isWord(word)) {
-      if (word.text === '(' || word.text === ')' || word.text === '-') continue
+      if (word.text === '(' || word.text === ')' || word.text === '-' || word.text === "'" || word.text === '’') continue
       break
     }
-    if (phrase.length === 0 && /^(?:has|have|had)$/i.test(word.text)) continue
-    if (backStop.test(word.text) || closedDeterminers.has(word.lower) || possessive.test(word.text)) break
+    if (phrase.length === 0 && /^(?:has|have|had|was|were|is|are|been|being|be)$/i.test(word.text)) continue
+    if (backStop.test(word.text)) break
+    // "outpatient and emergency visits" is one phrase; "… beds and the occupancy rate" is two.
+    if (word.lower === 'and' && (phrase.length === 0 || closedDeterminers.has(phrase[0]!.lower))) break
     if (phrase.length > 0 && verbTags.some((tag) => word.tags.has(tag)) && !/^(?:born|aged)$/i.test(word.text) && !word.tags.has('Adjective')) break
     phrase.unshift(word)
   }
-  while (phrase.length > 0 && /^(?:number|total|volume|amount)$/i.test(phrase[0]!.text) && phrase[1]?.lower === 'of') phrase.splice(0, 2)
-  return phrase
+  // "The hospital's total revenue", "the number of outpatient visits": what is measured starts after the owner and the count.
+  while (phrase.length > 0) {
+    const text = phrase.map((word) => word.text).join(' ')
+    const owner = leadingOwner.exec(text)
+    if (owner !== null) {
+      const drop = owner[0].trim().split(/\s+/).length
+      phrase.splice(0, drop)
+      continue
+    }
+    if (/^(?:number|total|volume|amount)$/i.test(phrase[0]!.text) && phrase[1]?.lower === 'of') {
+      phrase.splice(0, 2)
+      continue
+    }
+    break
+  }
+  // "visits to the Children's Hospital": where they went is no part of what is counted.
+  const place = phrase.findIndex((word, index) => index > 0 && /^(?:to|at|in)$/i.test(word.text) &&
+    /^(?:the\s+)?[A-Z]/.test(phrase.slice(index + 1).map((next) => next.text).join(' ')))
+  return place > 0 ? phrase.slice(0, place) : phrase
 }
 
 /** What a number that is the subject is said to be or have: "have senior titles", "have been collected by the SCI". */
@@ -146,6 +169,8 @@ export function findFigures (sentence: Sentence, context: FigureContext): Figure
     const linkText = text.slice(clauseStart, qualifierStart)
     const link = statedLink.exec(linkText) ?? (/^(?:has |have )?(?:exceed|surpass|top)/i.test(text.slice(qualifierStart, number.start)) ? { index: linkText.length } : null)
     if (link !== null) readings.push({ rule: 'figure.stated-for', words: statedPhrase(wordsOf(sentence, clauseStart, clauseStart + link.index)) })
+    const change = changeWord.exec(linkText)
+    if (change !== null) readings.push({ rule: 'figure.change', words: wordsOf(sentence, clauseStart + change.index, clauseStart + change.index + change[1]!.length) })
     // "an area of about 3000 square meters": the unit alone says what is measured when no phrase does.
     if (unit !== '') readings.push({ rule: 'figure.unit', words: [] })
 
@@ -154,7 +179,7 @@ export function findFigures (sentence: Sentence, context: FigureContext): Figure
     // The verbs around the figure, not the words of its phrase: "very low birth weight infants" are no births.
     const actionOf = (phrase: Word[]): string => [
       ...(inherits ? [previousAction] : []),
-      ...leadWords.slice(-4).map((word) => word.lower),
+      ...leadWords.filter((word) => !phrase.includes(word)).slice(-4).map((word) => word.lower),
       ...following.filter((word) => !phrase.includes(word)).slice(0, 6).map((word) => word.lower),
     ].join(' ')
     let action = actionOf([])
@@ -179,8 +204,11 @@ export function findFigures (sentence: Sentence, context: FigureContext): Figure
     const measuredSpan = span(chosen.words)
     const topicEnd = chosen.match.topic !== null && chosen.rule === 'figure.count-noun' ? topicWordEnd(following, chosen.words.length, chosen.match.topic) : null
     const measured = measuredSpan === null ? unitMatch![1]! : text.slice(measuredSpan.start, topicEnd ?? measuredSpan.end)
-    const { period, source } = choosePeriod(sentence, number.start, chosen.match.nature, expressions, context.carried, context.yearOfDocument, input.statedOn)
-    const suggestedMetric = suggestedCode(chosen.match, period)
+    // "day surgeries accounted for 45 percent": a count's share, a level rather than a count.
+    const share = /^(?:%|percent|per cent)$/.test(unit) && chosen.match.nature !== 'level'
+    const nature = share ? 'level' : chosen.match.nature
+    const { period, source } = choosePeriod(sentence, number.start, nature, expressions, context.carried, context.yearOfDocument, input.statedOn)
+    const suggestedMetric = share ? `${suggestedCode({ ...chosen.match, byPeriod: false }, period)}.share` : suggestedCode(chosen.match, period)
     const metric = storeMetric(input.metrics, suggestedMetric, measured, period)
     const { subject, strength } = chooseSubject(sentence, number.start, clauseEnd, context.mentions, context.page, context.sentences)
     const valueStart = Math.min(qualifierStart, number.start)

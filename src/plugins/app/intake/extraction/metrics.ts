@@ -34,12 +34,27 @@ const people = /\b(?:newborns?|neonates?|infants?|babies|patients|children|women
 const timeUnit = /^(?:days?|weeks?|months?|hours?|minutes?|years?)$/
 const currency = /^(?:yuan|rmb|dollars?|usd|euros?|cny)$/
 
-// Order matters: the first entry that fits wins, so verbs that change what a noun counts ("trained 300 doctors",
+// Order matters: the first entry that fits wins, so rates come before what they are rates of, verbs that change what a noun counts ("trained 300 doctors",
 // "delivered 16,800 babies") come before the nouns alone, and narrow phrases ("doctors of medicine") before broad ones.
 const vocabulary: Entry[] = [
+  // Rates and averages first: "the survival rate of … infants" measures survival, not infants.
+  { code: 'bed_occupancy_rate', nature: 'level', measure: /\boccupancy\b|\bbed utili[sz]ation\b/ },
+  { code: 'outcome.gestational_age_mean', nature: 'level', measure: /\bgestational (?:week|age)\b/ },
+  { code: 'outcome.survival_rate', nature: 'level', measure: /\bsurvival rate\b/ },
+  { code: 'outcome.maternal_mortality_rate', nature: 'level', measure: /\bmaternal (?:mortality|death)\b/ },
+  { code: 'outcome.neonatal_mortality_rate', nature: 'level', measure: /\b(?:neonatal|newborn|infant|perinatal) (?:mortality|death)\b/ },
+  { code: 'outcome.mortality_rate', nature: 'level', measure: /\b(?:mortality|death rate)\b/ },
+  { code: 'outcome.cure_rate', nature: 'level', measure: /\bcure rate\b/ },
+  { code: 'outcome.success_rate', nature: 'level', measure: /\bsuccess rate\b/ },
+  { code: 'outcome.pregnancy_rate', nature: 'level', measure: /\bpregnancy rate\b/ },
+  { code: 'outcome.cesarean_rate', nature: 'level', measure: /\bc(?:a)?esarean (?:section )?rate\b/ },
+  { code: 'average_length_of_stay', nature: 'level', measure: /\blength of (?:hospital )?stay\b|\bhospital stay\b|\bhospitali[sz]ation days\b/ },
+  { code: 'growth_rate', nature: 'level', unit: /^(?:%|percent|per cent)$/, measure: /\b(?:increase|growth|rise|up|down|rose|grew|fell|dropped|increased|decreased|decrease|decline)\b/ },
+  { code: 'average_waiting_time', nature: 'level', measure: /\b(?:waiting|wait) times?\b/ },
+  { code: 'research.impact_factor', nature: 'level', measure: /\bimpact factors?\b/ },
   { code: 'training.residents', nature: 'flow', action: /\btrain/, measure: /\bresidents?\b|\bresident physicians\b/ },
   { code: 'training.courses', nature: 'flow', topical: true, measure: /\b(?:training )?(?:courses|classes|workshops|training sessions)\b/ },
-  { code: 'training.trainees', nature: 'flow', topical: true, action: /\btrain/, measure: /\b(?:students|trainees|doctors|physicians|nurses|staff|professionals|personnel|people|interns|fellows|technicians)\b/ },
+  { code: 'training.trainees', nature: 'flow', topical: true, action: /\btrain/, measure: /\b(?:students|trainees|doctors|nurses|staff|professionals|personnel|people|interns|fellows|\w+icians|\w+ists)\b/ },
   { code: 'births', nature: 'flow', byPeriod: true, action: /\b(?:deliver\w*|born|birth\w*)\b/, measure: /\b(?:babies|newborns|infants|neonates)\b/ },
   { code: 'births', nature: 'flow', byPeriod: true, measure: /\b(?:deliveries|births|live births|newborn deliveries)\b/ },
   { code: 'transports', nature: 'flow', byPeriod: true, action: /\b(?:transport\w*|transferr?\w*)\b/, measure: people },
@@ -55,6 +70,9 @@ const vocabulary: Entry[] = [
   { code: 'emergency_visits', nature: 'flow', byPeriod: true, measure: /^(?:patient )?visits\b/, lead: /\bemergency\b/ },
   { code: 'outpatient_visits', nature: 'flow', byPeriod: true, measure: /\boutpatients?\b|\bclinic visits\b|^(?:patient )?visits\b/ },
   { code: 'surgeries', nature: 'flow', byPeriod: true, topical: true, measure: /\b(?:surgeries|surgical (?:operations|procedures|cases)|operations|procedures)\b/ },
+  { code: 'consultations', nature: 'flow', byPeriod: true, measure: /\bconsultations\b/ },
+  { code: 'consultations', nature: 'flow', byPeriod: true, action: /\bconsultations?\b/, measure: people },
+  { code: 'outreach.medical_teams', nature: 'flow', measure: /\bmedical (?:teams|aid teams)\b/ },
   { code: 'examinations', nature: 'flow', byPeriod: true, measure: /\b(?:health |physical |medical )?(?:examinations|check-?ups|screenings)\b/ },
   { code: 'research.sci_papers', nature: 'flow', measure: /\bsci\b|science citation index/ },
   { code: 'research.papers', nature: 'flow', measure: /\b(?:papers|articles|publications|theses)\b/ },
@@ -66,12 +84,11 @@ const vocabulary: Entry[] = [
   { code: 'staff.doctoral_degree', nature: 'stock', measure: /\bdoctoral degrees?\b|\bdoctorates?\b|\bph\.? ?d\.?s?\b/ },
   { code: 'staff.master_degree', nature: 'stock', measure: /\bmaster'?s? degrees?\b/ },
   { code: 'staff.associate_senior_title', nature: 'stock', measure: /\b(?:senior associate|associate senior|deputy senior|vice[- ]senior|sub-senior|associate chief|deputy chief)\b|\bassociate professors?\b/ },
-  { code: 'staff.senior_title', nature: 'stock', measure: /\bsenior (?:professional |technical )?titles?\b|\bchief (?:physicians?|doctors?|nurses?|technicians?|pharmacists?)\b/ },
+  { code: 'staff.senior_title', nature: 'stock', measure: /\bsenior (?:professional |technical )?(?:titles?|professionals|experts)\b|\bchief (?:physicians?|doctors?|nurses?|technicians?|pharmacists?)\b/ },
   { code: 'staff.nurses', nature: 'stock', measure: /\bnurses\b|\bnursing staff\b/ },
-  { code: 'staff.doctors', nature: 'stock', measure: /\b(?:doctors|physicians|surgeons|clinicians)\b/ },
+  { code: 'staff.doctors', nature: 'stock', measure: /\b(?:doctors|physicians|surgeons|clinicians|pediatricians|paediatricians|obstetricians|gynecologists|anesthesiologists|specialists)\b/ },
   { code: 'staff.technicians', nature: 'stock', measure: /\btechnicians\b/ },
   { code: 'staff.total', nature: 'stock', measure: /\b(?:staff(?: members)?|employees|personnel|workers|medical team|team members)\b/ },
-  { code: 'bed_occupancy_rate', nature: 'level', measure: /\boccupancy\b|\bbed utili[sz]ation\b/ },
   { code: 'beds', nature: 'stock', measure: /\bbeds?\b|^-bed/ },
   { code: 'facility.parking_spaces', nature: 'stock', measure: /\bparking (?:spaces|lots|places)\b/ },
   { code: 'facility.floor_area', nature: 'stock', unit: /^(?:square (?:meters|metres)|sq\.? ?m|m2|㎡)$/ },
@@ -80,17 +97,6 @@ const vocabulary: Entry[] = [
   { code: 'key_specialties', nature: 'stock', measure: /\bkey (?:medical |clinical )?(?:specialties|specialities|disciplines)\b/ },
   { code: 'departments', nature: 'stock', measure: /\bdepartments\b/ },
   { code: 'wards', nature: 'stock', measure: /\bwards\b/ },
-  { code: 'outcome.gestational_age_mean', nature: 'level', measure: /\bgestational (?:week|age)\b/ },
-  { code: 'outcome.survival_rate', nature: 'level', measure: /\bsurvival rate\b/ },
-  { code: 'outcome.maternal_mortality_rate', nature: 'level', measure: /\bmaternal (?:mortality|death)\b/ },
-  { code: 'outcome.neonatal_mortality_rate', nature: 'level', measure: /\b(?:neonatal|newborn|infant|perinatal) (?:mortality|death)\b/ },
-  { code: 'outcome.mortality_rate', nature: 'level', measure: /\b(?:mortality|death rate)\b/ },
-  { code: 'outcome.cure_rate', nature: 'level', measure: /\bcure rate\b/ },
-  { code: 'outcome.success_rate', nature: 'level', measure: /\bsuccess rate\b/ },
-  { code: 'outcome.pregnancy_rate', nature: 'level', measure: /\bpregnancy rate\b/ },
-  { code: 'outcome.cesarean_rate', nature: 'level', measure: /\bc(?:a)?esarean (?:section )?rate\b/ },
-  { code: 'average_length_of_stay', nature: 'level', measure: /\blength of (?:hospital )?stay\b|\bhospital stay\b|\bhospitali[sz]ation days\b/ },
-  { code: 'growth_rate', nature: 'level', unit: /^(?:%|percent|per cent)$/, measure: /\b(?:increase|growth|rise)\b/ },
   { code: 'finance.revenue', nature: 'flow', measure: /\b(?:revenue|income|turnover)\b/ },
 ]
 
@@ -109,7 +115,7 @@ const topics: Array<[RegExp, string]> = [
 
 /** The general code of what is measured, or null when the vocabulary has no word for it. */
 export function matchMeasure (measure: Measure): { base: string, nature: FigureNature, topic: string | null, byPeriod: boolean } | null {
-  if (timeUnit.test(measure.unit) && !/\b(?:stay|gestational|hospitali[sz]ation)\b/.test(measure.phrase)) return null
+  if (timeUnit.test(measure.unit) && !/\b(?:stay|gestational|hospitali[sz]ation|waiting|wait)\b/.test(measure.phrase)) return null
   for (const entry of vocabulary) {
     if (entry.measure !== undefined && !entry.measure.test(measure.phrase)) continue
     if (entry.action !== undefined && !entry.action.test(measure.action)) continue

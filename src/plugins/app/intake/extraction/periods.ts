@@ -30,8 +30,10 @@ export type FigureNature = 'stock' | 'flow' | 'level'
 
 export interface PeriodContext {
   statedOn: string | null
-  /** The year the text last named before this sentence, for "during the year", "that year". */
+  /** The year the text last named before this sentence, for "during the year", "that year" on a page reviewing none. */
   lastYear: number | null
+  /** The year the page reviews ("… reviews its work in 2019"): "the year" of such a page is that one. */
+  documentYear: number | null
 }
 
 const smallNumbers: Record<string, number> = {
@@ -116,9 +118,12 @@ const rules: Rule[] = [
     calendar: true,
   },
   {
-    pattern: /\b(?:during|in|for|throughout) (?:the|that) (?:same )?year\b|\bthat year\b|\bthe same year\b/gi,
+    pattern: /\b(?:during|in|for|throughout|over) (?:the|that) (?:same )?year\b|\bthat year\b|\bthe same year\b/gi,
     scope: 'window',
-    read: (_match, { lastYear }) => lastYear === null ? null : calendarYear(lastYear),
+    read: (_match, { lastYear, documentYear }) => {
+      const year = documentYear ?? lastYear
+      return year === null ? null : calendarYear(year)
+    },
     calendar: true,
   },
   {
@@ -252,7 +257,10 @@ export function choosePeriod (
     const choice = insideCalendar(carried)
     return choice.source === 'sentence' ? { period: carried.period, source: 'carried' } : choice
   }
-  if (yearOfDocument !== null && nature !== 'stock') return { period: { ...calendarYear(yearOfDocument) }, source: 'document' }
+  if (yearOfDocument !== null && nature !== 'stock') {
+    if (nature === 'flow' && presentPerfect.test(clauseText)) return { period: { kind: 'cumulative', duration: null, start: null, end: statedOn, label: null }, source: 'cumulative' }
+    return { period: { ...calendarYear(yearOfDocument) }, source: 'document' }
+  }
   return { period: { kind: 'point', duration: null, start: null, end: null, label: null }, source: 'default' }
 }
 

@@ -82,6 +82,8 @@ export function findMentions (sentences: Sentence[], input: ExtractionInput, pag
       const start = sentence.start + match.index
       const end = start + match[0].length
       if (named.some((other) => start < other.end && end > other.start)) continue
+      // "Its Neonatal Department", "the hospital's Internet Hospital": the owner of a named unit is not a subject.
+      if (named.some((other) => other.unit !== null && /^(?:['’]s)?\s+$/.test(sentence.text.slice(end - sentence.start, other.start - sentence.start)))) continue
       const head = match[1]?.toLowerCase()
       const earlier = [...mentions, ...named.filter((mention) => mention.end <= start)]
       const resolved = head === 'hospital' || head === 'institution'
