@@ -130,9 +130,17 @@ t.test('what is measured: the noun after the number, the predicate, or the phras
     ['It has organized six training courses on practical hysteroscopy technology.', 'training courses on practical hysteroscopy technology', 'training.hysteroscopy_courses', 'training.hysteroscopy_courses', 'figure.count-noun'],
     ['It has trained 300 hysteroscopy students.', 'hysteroscopy students', 'training.hysteroscopy_trainees', 'training.hysteroscopy_trainees', 'figure.count-noun'],
     ['The center covers an area of about 3000 square meters.', 'area', 'facility.floor_area', 'facility.floor_area', 'figure.stated-for'],
+    ['It handles 1.5 million person-times of outpatient visits every year.', 'outpatient visits', 'outpatient_visits.annual', 'outpatient_visits.annual', 'figure.count-noun'],
+    ['Its annual surgical volume exceeds 30,000.', 'annual surgical volume', 'surgeries.annual', 'surgeries.annual', 'figure.stated-for'],
+    ['The hospital employs 2,300 people.', 'people', 'staff.total', 'staff.total', 'figure.count-noun'],
+    ['Among them, 400 are senior-title staff.', 'senior-title staff', 'staff.senior_title', 'staff.senior_title', 'figure.subject-predicate'],
+    ['In 2021, visits rose to 2.96 million, up 12% from 2020.', 'up', 'growth_rate', null, 'figure.change'],
+    ['In 2021, 41,500 operations were performed, of which day surgeries accounted for 45 percent.', 'day surgeries', 'surgeries.share', null, 'figure.stated-for'],
+    ['The number of outpatient and emergency visits to the Children\'s Hospital reached 2.96 million in 2021.', 'outpatient and emergency visits', 'outpatient_emergency_visits.annual', null, 'figure.stated-for'],
+    ['The average waiting time in the outpatient department was shortened to 18 minutes.', 'average waiting time in the outpatient department', 'average_waiting_time', null, 'figure.stated-for'],
   ]
   for (const [text, measured, suggestedMetric, metric, rule] of cases) {
-    const [figure] = figures(text)
+    const figure = figures(text).find((found) => found.measured === measured) ?? figures(text)[0]
     t.same(figure && [figure.measured, figure.suggestedMetric, figure.metric, figure.rule], [measured, suggestedMetric, metric, rule], text)
   }
 })

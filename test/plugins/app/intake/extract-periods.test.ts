@@ -84,6 +84,11 @@ t.test('a page that reviews a year gives that year to figures stating none; "dur
   t.same(periods('Its revenue reached 2.5 billion yuan.', '2020-01-21', 'Hospital Introduction'), [period('point', null, null, null, null)])
 })
 
+t.test('the one calendar year a sentence names holds for all its figures', async (t) => {
+  const year = period('span', 'P1Y', '2020-01-01', '2020-12-31', 'in 2020')
+  t.same(periods('The number of annual discharges reached 80,000 in 2020, an increase of 5% year on year.'), [year, year])
+})
+
 t.test('"Established in 2007" dates the founding, not the figures of the sentence', async (t) => {
   t.same(periods('Established in 2007, the center covers an area of about 3000 square meters.'), [period('point', null, null, null, null)])
 })

@@ -158,7 +158,9 @@ export function findFigures (sentence: Sentence, context: FigureContext): Figure
     const leadWords = wordsOf(sentence, clauseStart, qualifierStart)
     const after = text.slice(afterUnit, clauseEnd)
     const predicate = predicateVerb.exec(after)
-    const following = wordsOf(sentence, afterUnit + (predicate?.[0].length ?? 0), clauseEnd)
+    // "1.5 million person-times of outpatient visits": a counting unit takes what it counts with "of".
+    const countedOf = /times$/.test(unit) ? /^\s+of\s+/.exec(after)?.[0].length ?? 0 : 0
+    const following = wordsOf(sentence, afterUnit + countedOf + (predicate?.[0].length ?? 0), clauseEnd)
     const readings: Array<{ rule: string, words: Word[] }> = []
     if (predicate !== null) {
       readings.push({ rule: 'figure.subject-predicate', words: predicatePhrase(following) })

@@ -191,6 +191,9 @@ export function findPeriodExpressions (sentence: Sentence, context: PeriodContex
       })
     }
   }
+  // The one calendar year a sentence names is that of all its figures ("… reached 80,000 in 2020, an increase of 5%").
+  const calendars = found.filter((expression) => expression.calendar)
+  if (calendars.length === 1 && !found.some((expression) => expression.scope === 'window' && !expression.calendar)) calendars[0]!.sentenceWide = true
   return found.sort((a, b) => a.start - b.start)
 }
 
