@@ -55,8 +55,9 @@ function releasedBy (text: string): string | null {
   return /(?:the\s+)?((?:[A-Z][\p{L}'’-]*\s+)+(?:(?:of|and|for)\s+(?:[A-Z][\p{L}'’-]*\s*)+)*)(?:released|published|announced|issued)\b/u.exec(text)?.[1]?.trim() ?? null
 }
 
+// "The center's sperm bank, opened in 2016, is the only …": the year of a founding is not the honor's.
 function yearIn (text: string): number | null {
-  return findDates(text)[0]?.year ?? null
+  return findDates(text).find((date) => !/\b(?:opened|established|founded|set up|built|launched)\s+(?:in|on)\s+$/i.test(text.slice(0, date.start)))?.year ?? null
 }
 
 export function findHonors (sentence: Sentence, context: HonorContext): HonorCandidate[] {
@@ -130,7 +131,8 @@ export function findHonors (sentence: Sentence, context: HonorContext): HonorCan
 
   for (const match of text.matchAll(onlyPattern)) {
     if (honors.some((honor) => honor.rule === 'honor.status')) break
-    add('honor.only', match.index, capitalize(match[1]!.trim()), 'distinction', {}, 0.55)
+    // Its relative clause is what makes it the only one ("… that can carry out this operation"); a second verb is not.
+    add('honor.only', match.index, capitalize(match[1]!.replace(/\s+and\s+(?:has|have|had|is|was)\b[\s\S]*$/, '').trim()), 'distinction', {}, 0.55)
   }
 
   // An item of a list headed "Honors" ("National Baby-Friendly Hospital (1993)") is an honor by its place.

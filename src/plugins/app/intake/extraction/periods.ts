@@ -260,6 +260,10 @@ export function choosePeriod (
     const choice = insideCalendar(carried)
     return choice.source === 'sentence' ? { period: carried.period, source: 'carried' } : choice
   }
+  // A present-perfect count with no period ("has recruited nearly 3,000 donors") is a total up to the page date.
+  if (yearOfDocument === null && nature === 'flow' && presentPerfect.test(clauseText)) {
+    return { period: { kind: 'cumulative', duration: null, start: null, end: statedOn, label: null }, source: 'cumulative' }
+  }
   if (yearOfDocument !== null && nature !== 'stock') {
     if (nature === 'flow' && presentPerfect.test(clauseText)) return { period: { kind: 'cumulative', duration: null, start: null, end: statedOn, label: null }, source: 'cumulative' }
     return { period: { ...calendarYear(yearOfDocument) }, source: 'document' }
