@@ -19,6 +19,17 @@ t.test('extracting twice gives deep-equal results, candidates ordered by offset'
   }
 })
 
+t.test('every quote and stated value is the slice of the text its offsets name', async (t) => {
+  for (const text of english) {
+    for (const candidate of extract(inputFor(text, { statedOn: '2021-03-03' })).candidates) {
+      if (text.slice(candidate.start, candidate.end) !== candidate.quote) t.fail(`quote of ${candidate.rule} at ${candidate.start}`)
+      if (candidate.kind === 'figure' && text.slice(candidate.valueStart, candidate.valueEnd) !== candidate.statedValue) t.fail(`stated value at ${candidate.valueStart}`)
+      if (candidate.confidence < 0 || candidate.confidence > 1) t.fail(`confidence ${candidate.confidence}`)
+    }
+  }
+  t.pass('all offsets hold')
+})
+
 t.test('time to extract a 20 KB page', async (t) => {
   let text = ''
   while (text.length < 20_000) text += english.join('\n\n') + '\n\n'

@@ -12,7 +12,6 @@ export interface NumberMention {
   end: number
   /** Decimal string, no float on the way: "1.872 million" is "1872000". */
   value: string
-  form: 'digits' | 'words'
   /** A bare four-digit number that reads as a year (1800–2100): a figure only where what follows says it counts something. */
   yearLike: boolean
 }
@@ -71,14 +70,14 @@ export function findNumbers (text: string): NumberMention[] {
     if (!integer.includes(',') && fraction === '' && scale === undefined && integer.length >= 6) continue
     const value = scale === undefined ? scaleDecimal(plain, 0) : scaleDecimal(plain, scales[scale.toLowerCase()]!)
     const yearLike = scale === undefined && fraction === '' && /^(1[89]\d\d|20\d\d|2100)$/.test(integer)
-    mentions.push({ start, end, value, form: 'digits', yearLike })
+    mentions.push({ start, end, value, yearLike })
   }
   for (const match of text.matchAll(wordPattern)) {
     const start = match.index
     const end = start + match[0].replace(/[\s-]+$/, '').length
     if (overlapsDate(start, end) || isIdentifier(text, start, end)) continue
     const value = readWords(text.slice(start, end))
-    if (value !== null) mentions.push({ start, end, value, form: 'words', yearLike: false })
+    if (value !== null) mentions.push({ start, end, value, yearLike: false })
   }
   return mentions.sort((a, b) => a.start - b.start)
 }
