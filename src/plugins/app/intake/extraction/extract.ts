@@ -1,73 +1,50 @@
-import type { CandidateSubject, ExtractionInput, ExtractionResult, FigureCandidate } from './candidate.ts'
+// Extraction: the figures, honors and dated events a page states, each with its sentence, offsets, subject, rule and
+// confidence. A pure function of its input — no clock, no database, no randomness — so the same page read twice gives
+// the same candidates in the same order (by offset), and a change of rules shows as a change of `rulesVersion`.
+import type { Candidate, ExtractionInput, ExtractionResult } from './candidate.ts'
+import { findEvent } from './events.ts'
+import { findFigures } from './figures.ts'
+import { findHonors } from './honors.ts'
+import { detectLanguage } from './language.ts'
+import { documentYear, findPeriodExpressions, type PeriodExpression } from './periods.ts'
+import { splitSentences } from './sentences.ts'
+import { findMentions, findPageSubject } from './subjects.ts'
 
-// A deliberately minimal stand-in for extraction, so that intake and review can be built and tested before the real
-// rules land (they replace this file). One rule: "<number> beds" proposes a figure of the metric `beds`; a text
-// mostly in Chinese script is unreadable. Nothing else is read.
+/** Bumped whenever a rule changes what extraction proposes. */
+export const rulesVersion = 'extract-2026.1'
 
-const rulesVersion = 'placeholder-1'
-
-/** Han characters among the letters: above this share the text is taken for Chinese. */
-const chineseShare = 0.3
-
-function detectLanguage (text: string): string {
-  const letters = text.match(/\p{L}/gu)?.length ?? 0
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0
-  return letters > 0 && han / letters > chineseShare ? 'zh' : 'en'
-}
-
-/** The sentence around offset `at`: from after the previous full stop (or line break) to its own. */
-function sentenceAround (text: string, at: number): { start: number, end: number } {
-  let start = at
-  while (start > 0 && !/[.!?\n]/.test(text[start - 1]!)) start--
-  while (start < at && /\s/.test(text[start]!)) start++
-  let end = at
-  while (end < text.length && !/[.!?\n]/.test(text[end]!)) end++
-  if (end < text.length && text[end] !== '\n') end++
-  return { start, end }
-}
-
-function subjectOf (sentence: string, input: ExtractionInput): CandidateSubject {
-  const lower = sentence.toLowerCase()
-  for (const unit of input.units) {
-    const name = [unit.name, ...unit.aliases].find((candidate) => lower.includes(candidate.toLowerCase()))
-    if (name !== undefined) return { unit: unit.slug, matchedBy: 'sentence', name }
-  }
-  const titled = input.units.find((unit) => input.title !== null && input.title.toLowerCase() === unit.name.toLowerCase())
-  if (titled !== undefined) return { unit: titled.slug, matchedBy: 'title', name: input.title }
-  return { unit: null, matchedBy: 'hospital', name: null }
-}
+const kindOrder: Record<Candidate['kind'], number> = { figure: 0, honor: 1, event: 2 }
 
 export function extract (input: ExtractionInput): ExtractionResult {
   const language = detectLanguage(input.text)
-  if (language !== 'en') {
-    return { language, readable: false, message: `The text is in "${language}"; the rules read English only.`, rulesVersion, candidates: [] }
+  if (!language.readable) return { ...language, rulesVersion, candidates: [] }
+
+  const sentences = splitSentences(input.text, { title: input.title, breadcrumb: input.breadcrumb })
+  const page = findPageSubject(input)
+  const mentions = findMentions(sentences, input, page?.mention ?? null)
+  const yearOfDocument = documentYear(input.title)
+  const unitNames = new Map(input.units.map((unit) => [unit.slug, unit.name]))
+  const candidates: Candidate[] = []
+  let carried: PeriodExpression | null = null
+  let lastYear: number | null = null
+  let heading: string | null = null
+  for (const sentence of sentences) {
+    if (sentence.indexInBlock === 0 && (sentences[sentence.index - 1]?.block ?? -1) !== sentence.block) {
+      carried = null
+      if (sentence.blockKind === 'heading') heading = sentence.text
+      else if (sentence.blockKind === 'paragraph') heading = null
+    }
+    const expressions = findPeriodExpressions(sentence, { statedOn: input.statedOn, lastYear, documentYear: yearOfDocument })
+    if (sentence.blockKind !== 'header') {
+      candidates.push(...findFigures(sentence, { input, sentences, expressions, carried, yearOfDocument, mentions, page }))
+      candidates.push(...findHonors(sentence, { sentences, mentions, page, heading }))
+      const event = findEvent(sentence, { sentences, mentions, page, statedOn: input.statedOn, hospitalName: input.hospital.name, unitNames })
+      if (event !== null) candidates.push(event)
+    }
+    carried = expressions.find((expression) => expression.fronted && expression.scope === 'window') ?? carried
+    lastYear = [...sentence.text.matchAll(/\b(1[89]\d\d|20\d\d)\b/g)].map((match) => Number(match[1])).pop() ?? lastYear
   }
-  const beds = input.metrics.some((metric) => metric.code === 'beds') ? 'beds' : null
-  const candidates: FigureCandidate[] = []
-  for (const match of input.text.matchAll(/\b(\d{1,3}(?:,\d{3})*|\d+)\s+beds\b/gi)) {
-    const statedValue = match[1]!
-    const valueStart = match.index
-    const { start, end } = sentenceAround(input.text, valueStart)
-    const quote = input.text.slice(start, end)
-    candidates.push({
-      kind: 'figure',
-      rule: 'figure.beds',
-      confidence: beds === null ? 0.4 : 0.8,
-      quote,
-      start,
-      end,
-      subject: subjectOf(quote, input),
-      metric: beds,
-      suggestedMetric: 'beds',
-      measured: 'beds',
-      value: statedValue.replaceAll(',', ''),
-      comparator: null,
-      approximate: false,
-      statedValue,
-      valueStart,
-      valueEnd: valueStart + statedValue.length,
-      period: { kind: 'point', duration: null, start: null, end: null, label: null }
-    })
-  }
-  return { language, readable: true, message: null, rulesVersion, candidates }
+  candidates.sort((a, b) => a.start - b.start || kindOrder[a.kind] - kindOrder[b.kind] ||
+    ('valueStart' in a && 'valueStart' in b ? a.valueStart - b.valueStart : 0) || a.rule.localeCompare(b.rule))
+  return { language: language.language, readable: true, message: null, rulesVersion, candidates }
 }
