@@ -70,7 +70,7 @@ export function fixture (name: string): { input: ExtractionInput, gold: Gold } {
   return { input, gold }
 }
 
-export const fixtureNames = ['hospital-introduction', 'annual-report-2019', 'ranking-news', 'neonatology-department', 'outpatient-guide', 'chinese-department', 'obstetrics-department', 'childrens-annual-data', 'reproductive-medicine']
+export const fixtureNames = ['hospital-introduction', 'annual-report-2019', 'ranking-news', 'neonatology-department', 'outpatient-guide', 'chinese-department', 'obstetrics-department', 'childrens-annual-data', 'reproductive-medicine', 'hospital-profile-hangzhou']
 
 /** Where `snippet` stands in `text`; it must stand there exactly once. */
 export function locate (text: string, snippet: string): { start: number, end: number } {
