@@ -20,6 +20,19 @@ const sourceReference = (source: string, quote: string) =>
   `json_build_object('id', ${source}.id, 'title', ${source}.title, 'statedOn', ${day(`${source}.stated_on`)}, 'quote', ${quote})`
 const versioned = (alias: string) => `'version', ${alias}.version, 'updatedAt', ${timestamp(`${alias}.updated_at`)}`
 
+/**
+ * Whether other figures of o's unit, metric and period (an unstated end being the date stated) state something else:
+ * null, or the figure that counts (latest stated, then latest entered), how many there are and the links.
+ */
+const latestFirst = 'c.stated_on DESC NULLS LAST, c.created_at DESC, c.id'
+const conflict = `(SELECT CASE WHEN count(DISTINCT c.value::text || '|' || COALESCE(c.comparator::text, '')) > 1 THEN json_build_object(
+    'current', (array_agg(c.id ORDER BY ${latestFirst}))[1] = o.id, 'figures', count(*)::int,
+    'links', json_build_object('current', '/v1/metrics/' || (array_agg(c.id ORDER BY ${latestFirst}))[1],
+      'conflicts', '/v1/conflicts?department=' || ou.slug || '&metric=' || m.code)) END
+  FROM metric_observation c WHERE c.unit_id = o.unit_id AND c.metric_id = o.metric_id AND c.period_kind = o.period_kind
+    AND COALESCE(c.period_duration, '') = COALESCE(o.period_duration, '') AND c.period_start IS NOT DISTINCT FROM o.period_start
+    AND COALESCE(c.period_end, c.stated_on) IS NOT DISTINCT FROM COALESCE(o.period_end, o.stated_on))`
+
 /** A figure (alias o), with its unit ou, metric m and source os joined. */
 const observation = `json_build_object(
   'id', o.id, 'department', ${unitReference('ou')},
@@ -28,7 +41,7 @@ const observation = `json_build_object(
   'exact', o.comparator IS NULL AND NOT o.approximate, 'statedValue', o.stated_value,
   'period', json_build_object('kind', o.period_kind, 'duration', o.period_duration, 'start', ${day('o.period_start')},
     'end', ${day('o.period_end')}, 'label', o.period_label),
-  'statedOn', ${day('o.stated_on')}, 'note', o.note, 'source', ${sourceReference('os', 'o.quote')}, ${versioned('o')})`
+  'statedOn', ${day('o.stated_on')}, 'note', o.note, 'source', ${sourceReference('os', 'o.quote')}, 'conflict', ${conflict}, ${versioned('o')})`
 const observationJoins = `JOIN unit ou ON ou.id = o.unit_id JOIN metric_definition m ON m.id = o.metric_id
   JOIN source_document os ON os.id = o.source_id`
 

@@ -11,8 +11,10 @@ interface DmmfModel { name: string, dbName: string | null, fields: Array<{ name:
 const dmmf = JSON.parse(await readFile(path.join(packageRoot, 'src/generated/dmmf.json'), 'utf8')) as { models: DmmfModel[] }
 const tables = dmmf.models.map((model) => model.dbName ?? model.name)
 /** Every table holding facts: the ones with a quote column. Found from the data model, so a new one is covered. */
+// Extraction candidates quote their sources too, but they are proposals made after a source is sent, not facts, and
+// the seed makes none.
 const factTables = dmmf.models
-  .filter((model) => model.fields.some((field) => field.name === 'quote'))
+  .filter((model) => model.fields.some((field) => field.name === 'quote') && model.name !== 'ExtractionCandidate')
   .map((model) => model.dbName ?? model.name)
 
 const database = await openTestDatabase(t, { seeded: true })

@@ -33,43 +33,14 @@ function comparable (csv: string): string[] {
 
 const figureCount = async (app: App) => (await app.prisma.metricObservation.count())
 
-t.test('an export imported into a database without figures gives the same figures back', async (t) => {
-  const app = await buildTestApp(t)
-  const { write, admin } = await keys(app)
-  const exported = await exportCsv(app)
-  const figures = comparable(exported)
-  t.ok(figures.length >= 20, `the seed's figures were exported (${figures.length})`)
-  t.match(exported.split('\n')[0], /,sourceId\r?$/, 'the export names each figure\'s source by id')
-
-  await app.prisma.$executeRawUnsafe('DELETE FROM metric_observation')
-  t.equal(await figureCount(app), 0)
-
-  const dryRun = await app.inject({ method: 'POST', url: '/v1/imports', headers: { ...write, 'content-type': 'text/csv' }, payload: exported })
-  t.equal(dryRun.statusCode, 200, 'a dry run by default')
-  const report = dryRun.json()
-  t.match(report, { format: 'csv', committed: false, rows: figures.length, valid: figures.length, invalid: 0 })
-  t.ok(report.results.every((row: { status: string }) => row.status === 'valid'))
-  t.same(report.results.map((row: { row: number }) => row.row), figures.map((_figure, index) => index + 1), 'a result per row, numbered from 1')
-  t.equal(await figureCount(app), 0, 'a dry run writes nothing')
-
-  const committed = await app.inject({ method: 'POST', url: '/v1/imports?commit=true', headers: { ...write, 'content-type': 'text/csv' }, payload: exported })
-  t.equal(committed.statusCode, 201)
-  const written = committed.json()
-  t.match(written, { committed: true, valid: figures.length, invalid: 0 })
-  t.ok(written.results.every((row: { status: string, figure?: { link: string } }) => row.status === 'created' && /^\/v1\/metrics\/[0-9a-f-]{36}$/.test(row.figure!.link)))
-  t.same(comparable(await exportCsv(app)), figures, 'the same figures, qualifiers, periods and quotes')
-
-  const first = await app.inject({ url: written.results[0].figure.link })
-  t.equal(first.statusCode, 200, 'each created figure is readable at its link')
-  const audit = await app.inject({ url: '/v1/audit?resource=metrics&limit=100', headers: admin })
-  t.equal(audit.statusCode, 200)
-  t.equal(audit.json().data.filter((event: { action: string, requestId: string }) => event.action === 'create' && event.requestId === committed.headers['x-request-id']).length,
-    figures.length, 'every row is audited as a create, under the import\'s request id')
-})
+// One app for the two tests that need the seed's figures: rows first (it adds one figure), then the round trip (which
+// deletes them all and imports them again).
+const seeded = await buildTestApp(t)
+const seededKeys = await keys(seeded)
 
 t.test('rows are checked one by one; a commit with a bad row writes nothing', async (t) => {
-  const app = await buildTestApp(t)
-  const { read, write } = await keys(app)
+  const app = seeded
+  const { read, write } = seededKeys
   const [existing] = parse(await exportCsv(app), { columns: true }) as Array<Record<string, string>>
   const quote = 'It boasts a highly skilled medical team of 61 staff members, including 21 doctors and 36 nurses.'
   const source = (await app.prisma.sourceDocument.findFirst({ where: { fullText: { contains: quote } }, select: { id: true } }))!.id
@@ -121,8 +92,43 @@ t.test('rows are checked one by one; a commit with a bad row writes nothing', as
   t.equal(anonymous.statusCode, 401)
 })
 
-t.test('JSON imports, and bodies refused as a whole', async (t) => {
-  const app = await buildTestApp(t, { IMPORT_BODY_LIMIT_BYTES: '4096' })
+t.test('an export imported into a database without figures gives the same figures back', async (t) => {
+  const app = seeded
+  const { write, admin } = seededKeys
+  const exported = await exportCsv(app)
+  const figures = comparable(exported)
+  t.ok(figures.length >= 20, `the seed's figures were exported (${figures.length})`)
+  t.match(exported.split('\n')[0], /,sourceId\r?$/, 'the export names each figure\'s source by id')
+
+  await app.prisma.$executeRawUnsafe('DELETE FROM metric_observation')
+  t.equal(await figureCount(app), 0)
+
+  const dryRun = await app.inject({ method: 'POST', url: '/v1/imports', headers: { ...write, 'content-type': 'text/csv' }, payload: exported })
+  t.equal(dryRun.statusCode, 200, 'a dry run by default')
+  const report = dryRun.json()
+  t.match(report, { format: 'csv', committed: false, rows: figures.length, valid: figures.length, invalid: 0 })
+  t.ok(report.results.every((row: { status: string }) => row.status === 'valid'))
+  t.same(report.results.map((row: { row: number }) => row.row), figures.map((_figure, index) => index + 1), 'a result per row, numbered from 1')
+  t.equal(await figureCount(app), 0, 'a dry run writes nothing')
+
+  const committed = await app.inject({ method: 'POST', url: '/v1/imports?commit=true', headers: { ...write, 'content-type': 'text/csv' }, payload: exported })
+  t.equal(committed.statusCode, 201)
+  const written = committed.json()
+  t.match(written, { committed: true, valid: figures.length, invalid: 0 })
+  t.ok(written.results.every((row: { status: string, figure?: { link: string } }) => row.status === 'created' && /^\/v1\/metrics\/[0-9a-f-]{36}$/.test(row.figure!.link)))
+  t.same(comparable(await exportCsv(app)), figures, 'the same figures, qualifiers, periods and quotes')
+
+  const first = await app.inject({ url: written.results[0].figure.link })
+  t.equal(first.statusCode, 200, 'each created figure is readable at its link')
+  const audit = await app.inject({ url: '/v1/audit?resource=metrics&limit=100', headers: admin })
+  t.equal(audit.statusCode, 200)
+  t.equal(audit.json().data.filter((event: { action: string, requestId: string }) => event.action === 'create' && event.requestId === committed.headers['x-request-id']).length,
+    figures.length, 'every row is audited as a create, under the import\'s request id')
+})
+
+t.test('JSON imports, bodies refused as a whole, and no handler timeout', async (t) => {
+  // HANDLER_TIMEOUT_MS=1: an import is not answered 503 at the handler timeout while it may still commit.
+  const app = await buildTestApp(t, { IMPORT_BODY_LIMIT_BYTES: '4096', HANDLER_TIMEOUT_MS: '1' })
   const { write } = await keys(app)
   const figure = { department: 'general-gynecology', metric: 'beds', value: 92, statedValue: '92', period: { kind: 'point' }, provenance: { note: 'Annual report 2026, page 3' } }
   const post = (payload: string, contentType: string, query = '') =>
@@ -156,17 +162,13 @@ t.test('JSON imports, and bodies refused as a whole', async (t) => {
   const large = await post(`department,metric\n${'general-gynecology,beds\n'.repeat(300)}`, 'text/csv')
   t.equal(large.statusCode, 413)
   t.equal(large.headers['content-type'], 'application/problem+json; charset=utf-8')
-})
 
-t.test('an import is not answered 503 at HANDLER_TIMEOUT_MS while it may still commit', async (t) => {
-  const app = await buildTestApp(t, { HANDLER_TIMEOUT_MS: '1' })
-  const { write } = await keys(app)
-  const figures = Array.from({ length: 30 }, (_unused, index) => ({
+  const manyFigures = Array.from({ length: 12 }, (_unused, index) => ({
     department: 'general-gynecology', metric: 'beds', value: index, statedValue: String(index),
     period: { kind: 'annual', start: `${2000 + index}-01-01`, end: `${2000 + index}-12-31` }, provenance: { note: `Annual report ${2000 + index}` }
   }))
   const before = await figureCount(app)
-  const response = await app.inject({ method: 'POST', url: '/v1/imports?commit=true', headers: write, payload: { figures } })
-  t.equal(response.statusCode, 201, 'thirty rows take longer than 1 ms, and the import still answers what it did')
-  t.equal(await figureCount(app), before + 30)
+  const response = await app.inject({ method: 'POST', url: '/v1/imports?commit=true', headers: write, payload: { figures: manyFigures } })
+  t.equal(response.statusCode, 201, 'twelve rows take longer than 1 ms, and the import still answers what it did')
+  t.equal(await figureCount(app), before + 12)
 })
