@@ -25,9 +25,12 @@ const shortTimeouts = {
   STATISTICS_CACHE_ENTRIES: '0'
 }
 
-// One app for the two tests that need a route of their own and these timeouts, built before them.
+// One app for the two tests that need a route of their own and these timeouts, built before them. Its connections
+// may take 500 ms to open: on a machine busy with the rest of the suite, PostgreSQL can take longer than 200 ms to
+// start a backend, which failed the build itself; the loop is still held for twice that (and five times the query
+// timeout).
 const sharedApp = (async () => {
-  const app = await buildApp(await testConfig(t, { ...shortTimeouts, DATABASE_POOL_SIZE: '4' }))
+  const app = await buildApp(await testConfig(t, { ...shortTimeouts, DATABASE_CONNECT_TIMEOUT_MS: '500', DATABASE_POOL_SIZE: '4' }))
   t.teardown(() => app.close())
   app.get('/test/cpu-bound', async () => {
     // Wait until every connection is busy with another request's query and more requests wait for one, then hold the
