@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -36,18 +36,24 @@ function issuesOf (errors: ErrorObject[], format: 'csv' | 'json'): RowIssue[] {
  * resolved, the quote found in its source, audited, caches told. A dry run rolls everything back and reports.
  */
 export function createFigureImport (fastify: FastifyInstance) {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true })
-  addFormats.default(ajv)
-  for (const schema of Object.values(fastify.getSchemas())) ajv.addSchema(schema as object)
-  const validate = ajv.compile({ $ref: 'ObservationCreate#' })
+  // Compiled on the first CSV import, like the routes' own schemas (lib/lazy-compilers.ts), not at start-up.
+  let compiled: ValidateFunction | undefined
+  const validator = (): ValidateFunction => {
+    if (compiled !== undefined) return compiled
+    const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true })
+    addFormats.default(ajv)
+    for (const schema of Object.values(fastify.getSchemas())) ajv.addSchema(schema as object)
+    return (compiled = ajv.compile({ $ref: 'ObservationCreate#' }))
+  }
   const resource = writableResources.metrics
 
   return {
     async run (request: FastifyRequest, format: 'csv' | 'json', rows: ImportRow[], commit: boolean): Promise<Static<typeof ImportReport>> {
       const results: RowResult[] = rows.map(({ row }) => ({ row, status: 'valid' }))
       const checked: ImportRow[] = []
+      const validate = format === 'csv' ? validator() : undefined
       rows.forEach((row, index) => {
-        if (format === 'json' || validate(row.body)) checked.push(row)
+        if (validate === undefined || validate(row.body)) checked.push(row)
         else results[index] = { row: row.row, status: 'invalid', errors: issuesOf(validate.errors ?? [], format) }
       })
       const schemaValid = checked.length === rows.length

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { convert, type HtmlToTextOptions } from 'html-to-text'
+import { createRequire } from 'node:module'
+import type { HtmlToTextOptions } from 'html-to-text'
 import { ProblemError } from '../../../lib/problem.ts'
 
 // The text a source keeps: the one every quote and candidate offset refers to. Plain text is kept as sent (line
@@ -49,8 +50,13 @@ export function decodeBody (body: Buffer): string {
 }
 
 /** Text from HTML: what a reader of the page sees, a line per heading, paragraph, list item and table row. */
+// Loaded on the first HTML source, not at start-up (200 ms and 10 MB that a server which only reads never needs); its
+// CommonJS build, so that loading it stays synchronous like the rest of a write's checks.
+let converter: typeof import('html-to-text').convert | undefined
+
 export function htmlToText (html: string): string {
-  return convert(html, htmlOptions)
+  converter ??= (createRequire(import.meta.url)('html-to-text') as typeof import('html-to-text')).convert
+  return converter(html, htmlOptions)
 }
 
 /** What is stored for a text sent as `mediaType`: refused (400/422 naming `field`) when nothing readable is left. */
