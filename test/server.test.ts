@@ -85,6 +85,8 @@ t.test('starts on an empty embedded database, serves the seeded units, and exits
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  // A failed assertion below must not leave the server running (the file would then wait out tap's timeout).
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const address = await new Promise<string>((resolve, reject) => {
     let output = ''
     const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 60_000)
@@ -95,9 +97,10 @@ t.test('starts on an empty embedded database, serves the seeded units, and exits
     })
   })
   const response = await fetch(`${address}/v1/departments`)
-  t.equal(response.status, 200)
-  const body = await response.json() as { data: Array<{ slug: string }> }
-  t.equal(body.data.length, 5, 'the five seeded units')
+  const text = await response.text()
+  t.equal(response.status, 200, text.slice(0, 500))
+  const body = JSON.parse(text) as { data?: Array<{ slug: string }> }
+  t.equal(body.data?.length, 5, 'the five seeded units')
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'clean exit')
 })

@@ -45,12 +45,18 @@ export default fp(async (fastify) => {
     const responses = (route.schema.response ??= {}) as Record<string, unknown>
     responses[503] ??= errorResponse(route.url, 'The server is overloaded, or did not finish the request in time; Retry-After says when to try again')
   })
+  // Start-up (migrations, the first seed of an embedded database, loading modules) blocks the loop for seconds; the
+  // samples taken then say nothing about the load requests put on it, so the first requests after it are not refused
+  // for it: pressure counts from two samples after the server is ready.
+  let countsFrom = Infinity
+  fastify.addHook('onReady', async () => { countsFrom = performance.now() + 2 * config.PRESSURE_SAMPLE_INTERVAL_MS })
   await fastify.register(underPressure, {
     maxEventLoopDelay: config.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
     maxHeapUsedBytes,
     sampleInterval: config.PRESSURE_SAMPLE_INTERVAL_MS,
     pressureHandler: async (request, _reply, type, value) => {
       if (request.routeOptions.config.shedUnderPressure === false) return
+      if (type === TYPE_EVENT_LOOP_DELAY && performance.now() < countsFrom) return
       request.log.warn({ pressure: type, value }, 'overloaded: request refused with 503')
       throw new ProblemError('serviceUnavailable',
         `The server is overloaded (${describe(type, value, config.PRESSURE_SAMPLE_INTERVAL_MS)}); try again in ${RETRY_AFTER_SECONDS} seconds.`,
