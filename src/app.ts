@@ -246,7 +246,9 @@ export default async function serviceApp (fastify: FastifyInstance, opts: { conf
   await fastify.register(autoload, { dir: path.join(here, 'plugins/external') })
   // After the external plugins, so that the refusal carries the security headers; before the app's (authentication).
   fastify.addHook('onRequest', rejectMalformedHeaders)
-  await fastify.register(autoload, { dir: path.join(here, 'plugins/app') })
+  // Every module under plugins/app is imported at start-up, plugin or not; extraction's rules are not, since they load
+  // compromise (half a second and 45 MB) and are imported when a source is first extracted (intake/extraction-run.ts).
+  await fastify.register(autoload, { dir: path.join(here, 'plugins/app'), ignorePattern: /^intake\/extraction$/ })
   await fastify.register(autoload, { dir: path.join(here, 'routes'), autoHooks: true, cascadeHooks: true })
 
   for (const [url, methods] of [...methodsByPath]) {
