@@ -1,32 +1,17 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { createApiKey } from '../../src/db/api-keys.ts'
 import { pageMetadata } from '../../src/plugins/app/intake/page-metadata.ts'
-import { packageRoot } from '../../src/paths.ts'
 import { buildTestApp } from '../helper.ts'
+import { runCommand, type Run } from './run-command.ts'
 
 // `npm run ingest` end to end: the command sends files to a running server as sources and accepts what extraction
 // proposed; the facts are then in the API like any other.
 
-interface Run { code: number | null, stdout: string, stderr: string }
-
 function ingest (env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args], {
-      cwd: packageRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`ingest did not exit: ${stderr}`)) }, 60_000)
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
+  return runCommand(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args], env)
 }
 
 const page = `<!DOCTYPE html>

@@ -9,37 +9,20 @@ import { lockFileName } from '../../src/db/data-dir-lock.ts'
 import { openDatabase } from '../../src/db/database.ts'
 import { packageRoot } from '../../src/paths.ts'
 import { freshDatabaseEnv } from '../helper.ts'
+import { runCommand, type Run } from './run-command.ts'
 
 // `npm run keys` end to end: the real command creates, lists and revokes keys in a database a real server then uses.
 // With the embedded database it works the same while the server runs: the server carries the command out, on the
 // control socket of its data directory (src/db/control-socket.ts); on PostgreSQL the command opens the database.
 
-interface Run { code: number | null, stdout: string, stderr: string }
-
-function run (command: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: packageRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`keys did not exit: ${stderr}`)) }, 60_000)
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
-}
-
 /** The command as the compiled image runs it, without npm. */
 function keys (env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return run(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], env)
+  return runCommand(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], env)
 }
 
 /** The command as the README says to capture its output: `npm run -s keys -- …`. */
 function npmKeys (env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return run('npm', ['run', '-s', 'keys', '--', ...args], env)
+  return runCommand('npm', ['run', '-s', 'keys', '--', ...args], env)
 }
 
 /**
@@ -134,7 +117,7 @@ t.test('create, list, use, revoke: with the server stopped, then while it runs',
   ], 'list --json: the keys, for scripts')
 
   // Plain `npm run keys` puts npm's banner on stdout; the command says how to capture its output alone.
-  const bannered = await run('npm', ['run', 'keys', '--', 'list', '--json'], env)
+  const bannered = await runCommand('npm', ['run', 'keys', '--', 'list', '--json'], env)
   t.equal(bannered.code, 0, bannered.stderr)
   t.match(bannered.stdout, /> hospital-departments-api@\S+ keys/)
   t.match(bannered.stderr, /npm run -s keys/, 'and the command says how to capture its output alone')
