@@ -23,6 +23,14 @@ interface Case {
 
 const cases: Case[] = [
   {
+    resource: 'regions',
+    key: 'slug',
+    create: { slug: 'test-district', name: 'Test District', level: 'district', parent: 'chongqing', code: '500199' },
+    patch: { name: 'Test District Renamed' },
+    changed: ['name', 'Test District Renamed'],
+    list: '/v1/regions?parent=chongqing&limit=100'
+  },
+  {
     resource: 'hospitals',
     key: 'slug',
     create: { slug: 'test-hospital', name: 'Test Hospital', city: 'Chengdu', province: 'Sichuan', country: 'CN', provenance: note },
