@@ -191,7 +191,11 @@ export function newsSummary (row: Omit<NewsRow, 'body'>): Static<typeof NewsSumm
   }
 }
 
-export function hospital (row: Prisma.HospitalGetPayload<{ include: { source: { select: typeof sourceSelect } } }>): Static<typeof Hospital> {
+export function hospital (row: Prisma.HospitalGetPayload<{ include: {
+  source: { select: typeof sourceSelect }
+  region: { select: { slug: true, name: true, level: true } }
+  aliases: { select: { name: true, slug: true } }
+} }>): Static<typeof Hospital> {
   return {
     id: row.id,
     slug: row.slug,
@@ -200,6 +204,11 @@ export function hospital (row: Prisma.HospitalGetPayload<{ include: { source: { 
     city: row.city,
     province: row.province,
     country: row.country,
+    region: row.region,
+    grade: row.grade,
+    type: row.type,
+    ownership: row.ownership,
+    aliases: row.aliases,
     source: sourceReference(row.source, row.quote),
     ...entity(row),
     links: {

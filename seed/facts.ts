@@ -46,6 +46,13 @@ export const seedData: SeedData = {
     },
   ],
 
+  // ── Regions ─────────────────────────────────────────────────────────────────────────────────────
+  // The documents place the hospital in Chongqing (its name) and state no district, so it sits in the municipality.
+  regions: [
+    { slug: 'china', name: 'China', level: 'country', parent: null, code: null },
+    { slug: 'chongqing', name: 'Chongqing', level: 'municipality', parent: 'china', code: '500000' },
+  ],
+
   // ── Hospitals ───────────────────────────────────────────────────────────────────────────────────
   hospitals: [
     {
@@ -55,6 +62,12 @@ export const seedData: SeedData = {
       city: 'Chongqing',
       province: 'Chongqing', // a municipality directly under the central government
       country: 'CN',
+      region: 'chongqing',
+      // Its name, in the quote below, says what it is: a health center for women and children. Its grade and ownership
+      // appear in none of the three documents, so they are left unknown; an editor enters them with a PATCH and a note.
+      grade: null,
+      type: 'maternal_child_health',
+      ownership: null,
       source: {
         document: doc000,
         quote: 'The General Gynecology Department of Chongqing Health Center for Women and Children (CQHCWC) is a key department of the hospital.',

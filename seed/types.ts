@@ -21,6 +21,16 @@ export interface SeedDocument {
   breadcrumb: string | null
 }
 
+/** An administrative area: reference data, like metric definitions (no source). Parents are listed before children. */
+export interface SeedRegion {
+  slug: string
+  name: string
+  level: 'country' | 'province' | 'autonomous_region' | 'municipality' | 'prefecture' | 'district' | 'county'
+  parent: string | null
+  /** Official administrative division code, when there is one. */
+  code: string | null
+}
+
 export interface SeedHospital {
   slug: string
   name: string
@@ -28,6 +38,13 @@ export interface SeedHospital {
   city: string
   province: string
   country: string
+  /** The most precise region the documents state. */
+  region: string | null
+  /** Null where the documents do not state it: the seed holds only what its documents say. */
+  grade: 'tertiary_a' | 'tertiary_b' | 'tertiary_c' | 'tertiary' | 'secondary_a' | 'secondary_b' | 'secondary_c' | 'secondary' |
+    'primary_a' | 'primary_b' | 'primary_c' | 'primary' | 'ungraded' | null
+  type: 'general' | 'maternal_child_health' | 'children' | 'tcm' | 'integrated_tcm_western' | 'specialized' | 'other' | null
+  ownership: 'public' | 'private' | 'mixed' | 'other' | null
   source: Provenance
 }
 
@@ -151,6 +168,7 @@ export interface SeedNewsArticle {
 
 export interface SeedData {
   documents: SeedDocument[]
+  regions: SeedRegion[]
   hospitals: SeedHospital[]
   units: SeedUnit[]
   metricDefinitions: SeedMetricDefinition[]

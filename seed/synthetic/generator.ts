@@ -5,6 +5,8 @@ import { Random, nameUuid, slugify } from './random.ts'
 import type { RegionRows, SourceDocumentRow } from './rows.ts'
 import { capitalize, isoDate, listOf, monthNames, Page } from './text.ts'
 import { catalogues, type CatalogueUnit } from './units.ts'
+import { regionOf } from './regions.ts'
+import type { HospitalRow } from './rows.ts'
 
 // One synthetic hospital: its units, a page per unit, an annual-figures page per unit and year, news articles, and
 // every fact quoting a sentence of one of those pages. A hospital depends only on the region's options and its index,
@@ -45,6 +47,30 @@ export interface References {
   metricIds: Map<string, string>
   /** Condition ids and names by slug (the real seed's catalogue). */
   conditions: Map<string, { id: string, name: string }>
+  /** Region ids by slug (regions.ts ensureRegions). */
+  regionIds: Map<string, string>
+}
+
+const gradeWords: Record<HospitalRow['grade'], string> = {
+  tertiary_a: 'tertiary class A', tertiary_b: 'tertiary class B', secondary_a: 'secondary class A', secondary_b: 'secondary class B'
+}
+
+/**
+ * A hospital's grade and type, as such hospitals have them: the big city hospitals mostly tertiary class A, district
+ * hospitals mostly secondary, county hospitals secondary. Drawn from a stream of their own, so the rest of the hospital
+ * is what it was before hospitals had grades. Every kind of hospital the region has is public in China.
+ */
+function attributesOf (plan: RegionPlan, index: number, place: Place, kindSlug: string): Pick<HospitalRow, 'grade' | 'type' | 'ownership'> {
+  const random = new Random(`${plan.key}/hospital/${index}/attributes`)
+  const type = kindSlug === 'mch' || kindSlug === 'wch' ? 'maternal_child_health' : kindSlug === 'tcm' ? 'tcm' : 'general'
+  const flagship = ['first-ph', 'central', 'wch'].includes(kindSlug)
+  const draw = random.next()
+  const grade: HospitalRow['grade'] = place.level === 'city'
+    ? (draw < (flagship ? 0.85 : 0.45) ? 'tertiary_a' : draw < 0.9 ? 'tertiary_b' : 'secondary_a')
+    : place.level === 'district'
+      ? (draw < 0.1 ? 'tertiary_a' : draw < 0.3 ? 'tertiary_b' : draw < 0.8 ? 'secondary_a' : 'secondary_b')
+      : (draw < 0.1 ? 'tertiary_b' : draw < 0.7 ? 'secondary_a' : 'secondary_b')
+  return { grade, type, ownership: 'public' }
 }
 
 function sha256 (text: string): string {
@@ -137,7 +163,10 @@ export function generateHospital (plan: RegionPlan, index: number, references: R
       : `${capitalize(wording.full)} of ${hospitalName} is ${random.pick(['a key', 'a leading', 'an important'])} ${entry.profile === 'technical' ? 'medical technology' : 'clinical'} ${entry.kind} of the hospital.`)
     if (!hospitalIntroduced) {
       hospitalIntroduced = true
-      const quote = page.say(`${hospitalName} is a public ${kind.family === 'maternal-child' ? 'maternal and child health hospital' : 'general hospital'} in ${location(place)}, founded in ${founded}.`)
+      const attributes = attributesOf(plan, index, place, kind.slug)
+      const regionId = references.regionIds.get(regionOf(place).slug)
+      if (regionId === undefined) throw new Error(`the region of ${place.label} is missing: ensureRegions makes it`)
+      const quote = page.say(`${hospitalName} is a ${gradeWords[attributes.grade]} public ${kind.family === 'maternal-child' ? 'maternal and child health hospital' : 'general hospital'} in ${location(place)}, founded in ${founded}.`)
       rows.hospital.push({
         id: hospitalId,
         slug: hospitalSlug,
@@ -146,6 +175,8 @@ export function generateHospital (plan: RegionPlan, index: number, references: R
         city: place.city,
         province: place.province,
         country: 'CN',
+        region_id: regionId,
+        ...attributes,
         source_id: sourceId,
         quote
       })

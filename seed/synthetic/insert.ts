@@ -18,7 +18,7 @@ const timestampColumns: Record<TableName, string[]> = {
   source_document: ['created_at', 'updated_at'],
   hospital: ['created_at', 'updated_at'],
   unit: ['created_at', 'updated_at'],
-  unit_alias: ['created_at'],
+  unit_alias: ['created_at', 'updated_at'],
   metric_observation: ['created_at', 'updated_at'],
   honor: ['created_at', 'updated_at'],
   service: ['created_at', 'updated_at'],

@@ -4,6 +4,7 @@ import { maxMetricsPerUnit, metricCodes } from './figures.ts'
 import { generateHospital, hospitalIdentity, planRegion, type References } from './generator.ts'
 import { insertRows } from './insert.ts'
 import { hospitalSlots } from './places.ts'
+import { ensureRegions } from './regions.ts'
 import { emptyRows, tableNames, type TableName } from './rows.ts'
 import { maxUnitsPerHospital } from './units.ts'
 
@@ -61,7 +62,11 @@ async function readReferences (prisma: PrismaClient): Promise<References> {
     throw new SyntheticRegionError(`The database lacks the metric definitions ${missing.join(', ')}: run npm run seed first`)
   }
   const conditions = await prisma.condition.findMany({ select: { id: true, slug: true, name: true } })
-  return { metricIds, conditions: new Map(conditions.map((condition) => [condition.slug, condition])) }
+  if (await prisma.region.count({ where: { slug: { in: ['china', 'chongqing'] } } }) < 2) {
+    throw new SyntheticRegionError('The database lacks the regions "china" and "chongqing": run npm run seed first')
+  }
+  const regionIds = await prisma.$transaction(async (transaction) => ensureRegions(transaction))
+  return { metricIds, conditions: new Map(conditions.map((condition) => [condition.slug, condition])), regionIds }
 }
 
 /**

@@ -31,6 +31,10 @@ export interface HospitalRow extends Provenance {
   city: string
   province: string
   country: string
+  region_id: Uuid
+  grade: 'tertiary_a' | 'tertiary_b' | 'secondary_a' | 'secondary_b'
+  type: 'general' | 'maternal_child_health' | 'tcm'
+  ownership: 'public'
 }
 
 export interface UnitRow extends Provenance {

@@ -7,7 +7,7 @@ import { parseScopes } from '../lib/api-keys.ts'
 import { DatabaseUnavailableError } from '../lib/database-errors.ts'
 import { exitWithError, UsageError } from '../lib/fatal.ts'
 
-// npm run -s keys -- create --name "Bureau dashboard" --scopes read,write
+// npm run -s keys -- create --name "Bureau dashboard" --scopes read,write [--region chongqing]
 // npm run -s keys -- list
 // npm run -s keys -- revoke <id or prefix>
 // The key is printed once, by create, alone on stdout (everything else goes to stderr), so KEY=$(npm run -s keys -- …)
@@ -15,17 +15,18 @@ import { exitWithError, UsageError } from '../lib/fatal.ts'
 // the embedded data directory open, it carries the command out itself (src/db/control-socket.ts); otherwise, and on
 // PostgreSQL, the command opens the database.
 
-const usage = 'usage: npm run -s keys -- create --name <name> --scopes <read,write,admin> | list | revoke <id or prefix> [--json]'
+const usage = 'usage: npm run -s keys -- create --name <name> --scopes <read,write,admin> [--region <slug>] | list | revoke <id or prefix> [--json]'
 
 function describeKey (key: ApiKeyInfo): string {
   const state = key.revokedAt === null ? 'active' : `revoked ${key.revokedAt.toISOString()}`
-  return `${key.prefix}  ${key.id}  ${key.scopes.join(',').padEnd(16)}  ${key.createdAt.toISOString()}  ${state}  ${key.name}`
+  const region = key.region === null ? '' : `  region ${key.region}`
+  return `${key.prefix}  ${key.id}  ${key.scopes.join(',').padEnd(16)}  ${key.createdAt.toISOString()}  ${state}  ${key.name}${region}`
 }
 
 function commandLine (): { command: KeyCommand, json: boolean } {
   const { positionals, values } = (() => {
     try {
-      return parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, scopes: { type: 'string' }, json: { type: 'boolean' } } })
+      return parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, scopes: { type: 'string' }, region: { type: 'string' }, json: { type: 'boolean' } } })
     } catch (error) {
       throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`)
     }
@@ -38,10 +39,12 @@ function commandLine (): { command: KeyCommand, json: boolean } {
     return { command: { command, idOrPrefix: rest[0]! }, json }
   }
   if (rest.length > 0) throw new UsageError(`unexpected ${rest.join(' ')}\n${usage}`)
+  if (command !== 'create' && values.region !== undefined) throw new UsageError(`--region is for create\n${usage}`)
   if (command === 'list') return { command: { command }, json }
+  if (values.region !== undefined && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(values.region)) throw new UsageError(`--region takes a region's slug\n${usage}`)
   if (values.name === undefined || values.name.trim() === '') throw new UsageError(`create needs --name\n${usage}`)
   try {
-    return { command: { command: 'create', name: values.name, scopes: parseScopes(values.scopes ?? '') }, json }
+    return { command: { command: 'create', name: values.name, scopes: parseScopes(values.scopes ?? ''), region: values.region ?? null }, json }
   } catch (error) {
     throw new UsageError(`--scopes: ${error instanceof Error ? error.message : String(error)}`)
   }
@@ -111,7 +114,15 @@ async function main (): Promise<void> {
   // The configuration's validator is loaded after the command line is read, so a wrong one is answered at once.
   const { loadConfig } = await import('../config.ts')
   const config = loadConfig()
-  const outcome = await runInServer(config, command) ?? await runHere(config, command)
+  const outcome = await (async () => {
+    try {
+      return await runInServer(config, command) ?? await runHere(config, command)
+    } catch (error) {
+      // The key store refuses what cannot be done (a region that does not exist) with a RangeError.
+      if (error instanceof RangeError) throw new UsageError(error.message)
+      throw error
+    }
+  })()
   if (command.command === 'revoke' && outcome.command === 'revoke' && outcome.revoked === null) {
     throw new UsageError(`no key has the id or prefix "${command.idOrPrefix}"`)
   }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.ts'
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import { generateKey, keyMatches, parseScopes, prefixOf, type Scope } from '../lib/api-keys.ts'
 
 // The key store, shared by the `keys` command, the server's control socket and the authentication plugin.
@@ -10,33 +10,50 @@ export interface ApiKeyInfo {
   scopes: Scope[]
   createdAt: Date
   revokedAt: Date | null
+  /** The slug of the region the key's writes are confined to; null for a key that may write everywhere. */
+  region: string | null
+  regionId: string | null
 }
 
-const publicFields = { id: true, name: true, prefix: true, scopes: true, createdAt: true, revokedAt: true } as const
+const selectedFields = {
+  id: true, name: true, prefix: true, scopes: true, createdAt: true, revokedAt: true, regionId: true, region: { select: { slug: true } }
+} as const
 
-export async function createApiKey (prisma: PrismaClient, options: { name: string, scopes: Scope[] }): Promise<ApiKeyInfo & { key: string }> {
+type KeyRow = Prisma.ApiKeyGetPayload<{ select: typeof selectedFields }>
+
+function keyInfo ({ region, ...row }: KeyRow): ApiKeyInfo {
+  return { ...row, region: region?.slug ?? null }
+}
+
+export async function createApiKey (prisma: PrismaClient, options: { name: string, scopes: Scope[], region?: string | null }): Promise<ApiKeyInfo & { key: string }> {
   const name = options.name.trim()
   if (name === '') throw new RangeError('a key needs a name (who or what uses it)')
+  let regionId: string | null = null
+  if (options.region !== undefined && options.region !== null) {
+    const region = await prisma.region.findUnique({ where: { slug: options.region }, select: { id: true } })
+    if (region === null) throw new RangeError(`no region has the slug "${options.region}" (see GET /v1/regions)`)
+    regionId = region.id
+  }
   const { key, prefix, secretHash } = generateKey()
-  const row = await prisma.apiKey.create({ data: { name, prefix, secretHash, scopes: options.scopes }, select: publicFields })
-  return { ...row, key }
+  const row = await prisma.apiKey.create({ data: { name, prefix, secretHash, scopes: options.scopes, regionId }, select: selectedFields })
+  return { ...keyInfo(row), key }
 }
 
 export async function listApiKeys (prisma: PrismaClient): Promise<ApiKeyInfo[]> {
-  return prisma.apiKey.findMany({ select: publicFields, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
+  return (await prisma.apiKey.findMany({ select: selectedFields, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })).map(keyInfo)
 }
 
 /** Revokes the key with this id or prefix; null when there is none. Revoking twice keeps the first time. */
 export async function revokeApiKey (prisma: PrismaClient, idOrPrefix: string): Promise<ApiKeyInfo | null> {
   const where = /^[0-9a-f-]{36}$/.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix }
-  const existing = await prisma.apiKey.findUnique({ where, select: publicFields })
-  if (existing === null || existing.revokedAt !== null) return existing
-  return prisma.apiKey.update({ where, data: { revokedAt: new Date() }, select: publicFields })
+  const existing = await prisma.apiKey.findUnique({ where, select: selectedFields })
+  if (existing === null || existing.revokedAt !== null) return existing === null ? null : keyInfo(existing)
+  return keyInfo(await prisma.apiKey.update({ where, data: { revokedAt: new Date() }, select: selectedFields }))
 }
 
 /** What the `keys` command asks of the key store, in its own process or through a running server's control socket. */
 export type KeyCommand =
-  | { command: 'create', name: string, scopes: Scope[] }
+  | { command: 'create', name: string, scopes: Scope[], region?: string | null }
   | { command: 'list' }
   | { command: 'revoke', idOrPrefix: string }
 
@@ -58,10 +75,11 @@ export async function runKeyCommand (prisma: PrismaClient, command: KeyCommand):
 
 /** A key command received as JSON (on the control socket); throws RangeError for anything else. */
 export function keyCommandFrom (value: unknown): KeyCommand {
-  const { command, name, scopes, idOrPrefix } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  const { command, name, scopes, region, idOrPrefix } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
   if (command === 'list') return { command }
-  if (command === 'create' && typeof name === 'string' && Array.isArray(scopes) && scopes.every((scope) => typeof scope === 'string')) {
-    return { command, name, scopes: parseScopes(scopes.join(',')) }
+  if (command === 'create' && typeof name === 'string' && Array.isArray(scopes) && scopes.every((scope) => typeof scope === 'string') &&
+    (region === undefined || region === null || typeof region === 'string')) {
+    return { command, name, scopes: parseScopes(scopes.join(',')), region: region ?? null }
   }
   if (command === 'revoke' && typeof idOrPrefix === 'string') return { command, idOrPrefix }
   throw new RangeError('not a key command: create (with a name and scopes), list or revoke (with an id or prefix)')
@@ -73,8 +91,8 @@ export type KeyLookup = { status: 'valid', key: ApiKeyInfo } | { status: 'malfor
 export async function lookUpApiKey (prisma: PrismaClient, presented: string): Promise<KeyLookup> {
   const prefix = prefixOf(presented)
   if (prefix === null) return { status: 'malformed' }
-  const row = await prisma.apiKey.findUnique({ where: { prefix }, select: { ...publicFields, secretHash: true } })
+  const row = await prisma.apiKey.findUnique({ where: { prefix }, select: { ...selectedFields, secretHash: true } })
   if (row === null || !keyMatches(presented, row.secretHash)) return { status: 'unknown' }
   const { secretHash: _hash, ...key } = row
-  return key.revokedAt === null ? { status: 'valid', key } : { status: 'revoked' }
+  return key.revokedAt === null ? { status: 'valid', key: keyInfo(key) } : { status: 'revoked' }
 }

@@ -101,6 +101,8 @@ export async function openControlSocket (dataDir: string, handle: (command: KeyC
     try {
       return { ok: true, outcome: await handle(command) }
     } catch (error) {
+      // What the command asked for cannot be done (a region that does not exist): said to the caller, not logged.
+      if (error instanceof RangeError) return { ok: false, error: error.message }
       onError(error)
       return { ok: false, error: 'the server could not carry out the key command; its log says why' }
     }

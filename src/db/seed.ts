@@ -124,11 +124,19 @@ async function seedInTransaction (
     return { sourceId: lookup(sourceIds, 'document', source.document), quote: source.quote }
   }
 
+  const regionIds = new Map<string, string>()
+  for (const region of data.regions) {
+    const { parent, ...fields } = region
+    const row = await upsertByKey(model(tx.region), 'region', { slug: region.slug },
+      { ...fields, parentId: parent === null ? null : lookup(regionIds, 'region', parent) }, tally)
+    regionIds.set(region.slug, row.id)
+  }
+
   const hospitalIds = new Map<string, string>()
   for (const hospital of data.hospitals) {
-    const { source, ...fields } = hospital
+    const { source, region, ...fields } = hospital
     const row = await upsertByKey(model(tx.hospital), 'hospital', { slug: hospital.slug },
-      { ...fields, ...provenance(source) }, tally)
+      { ...fields, regionId: region === null ? null : lookup(regionIds, 'region', region), ...provenance(source) }, tally)
     hospitalIds.set(hospital.slug, row.id)
   }
 

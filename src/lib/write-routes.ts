@@ -42,10 +42,11 @@ function sendWritten (reply: FastifyReply, written: { etag: string, location: st
 
 /**
  * The write routes of `resource`. `detail: false` where the area has its own GET by key; `create: false` where its
- * POST reads more than a JSON body (sources take raw text and HTML too) and is declared by the area.
+ * POST reads more than a JSON body (sources take raw text and HTML too) and is declared by the area; `aliases` where
+ * an alias slug answers 301 (lib/alias-redirect.ts), so that the history documents it.
  */
-export function writeRoutes (resource: WritableResource, options: { detail: boolean, create?: boolean }): FastifyPluginAsync {
-  const tag = ({ 'metric-definitions': 'metrics', 'condition-links': 'conditions' } as Record<string, string>)[resource.name] ?? resource.name
+export function writeRoutes (resource: WritableResource, options: { detail: boolean, create?: boolean, aliases?: boolean }): FastifyPluginAsync {
+  const tag = ({ 'metric-definitions': 'metrics', 'condition-links': 'conditions', 'department-aliases': 'departments' } as Record<string, string>)[resource.name] ?? resource.name
   const representation = Type.Unsafe({ $ref: `${resource.representation}#` })
   const noun = resource.noun
   const path = `/:${resource.key}`
@@ -180,6 +181,7 @@ export function writeRoutes (resource: WritableResource, options: { detail: bool
         querystring: Type.Object({ ...pagingParameters(auditListSpec) }, { additionalProperties: false }),
         response: {
           200: { description: 'One page of changes', content: { 'application/json': { schema: Type.Unsafe({ $ref: 'AuditEventList#' }) } } },
+          ...(options.aliases === true ? { 301: Type.Null({ description: `The slug is an alias of the ${noun}; \`Location\` holds its history's URL` }) } : {}),
           400: problemResponse('A parameter is invalid or unknown'),
           404: problemResponse(`No ${noun} has this ${resource.key}`),
           406: problemResponse('The Accept header admits no JSON'),

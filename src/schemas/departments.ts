@@ -15,7 +15,7 @@ export const Department = Type.Object({
   hospital: ref(HospitalReference),
   parent: Type.Union([ref(UnitReference), Type.Null()]),
   aliases: Type.Array(Type.Object({ name: Type.String(), slug: Type.String() }, { additionalProperties: false }), {
-    description: 'Other names the unit is known by; their slugs resolve to this unit'
+    description: 'Other names the unit is known by, and its former slugs; their URLs answer 301 to this unit\'s (see /v1/department-aliases)'
   }),
   summary: Type.Union([Type.String(), Type.Null()]),
   focus: Type.Union([Type.String(), Type.Null()]),
@@ -39,4 +39,23 @@ export const DepartmentParams = Type.Object({
   slug: slug({ description: 'The unit\'s slug or one of its aliases' })
 }, { additionalProperties: false })
 
-export const schemas = [Department]
+export const DepartmentAlias = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String({ examples: ['gynecology'] }),
+  name: Type.String({ examples: ['Gynecology Department'] }),
+  department: ref(UnitReference),
+  hospital: ref(HospitalReference),
+  source: ref(SourceReference),
+  ...entityFields,
+  links: Type.Object({
+    self: Type.String({ examples: ['/v1/department-aliases/gynecology'] }),
+    department: Type.String({ description: 'The alias URL of the unit: answers 301 to its own', examples: ['/v1/departments/gynecology'] })
+  }, { additionalProperties: false })
+}, {
+  $id: 'DepartmentAlias',
+  description: 'Another name a unit is known by, or a slug it had before it was renamed: GET /v1/departments/{alias slug} ' +
+    '(and the unit\'s sub-resources under it) answers 301 to the unit\'s own URL',
+  additionalProperties: false
+})
+
+export const schemas = [Department, DepartmentAlias]

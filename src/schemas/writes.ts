@@ -2,7 +2,9 @@ import { Type, type Static, type TObject, type TProperties, type TSchema } from 
 import { listResponse } from '../lib/listing.ts'
 import { ref, slug } from './common.ts'
 import { ConditionRelation, EventKind, HonorKind, HonorLevel, ServiceKind } from './facts.ts'
+import { HospitalGrade, HospitalOwnership, HospitalType } from './hospitals.ts'
 import { MetricCategory, Period } from './metrics.ts'
+import { RegionLevel } from './regions.ts'
 
 // Request bodies of the writes. Every body is closed (additionalProperties: false): an unknown or server-owned field
 // (id, version, createdAt, updatedAt, source, links) is a 400 naming it, never silently dropped. A PATCH body is a
@@ -79,10 +81,37 @@ export const hospitalBodies = writeBodies('Hospital', {
   shortName: Type.Optional(nullable(text(60, { examples: ['CQHCWC'] }))),
   city: text(100, { examples: ['Chongqing'] }),
   province: text(100, { examples: ['Chongqing'] }),
-  country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2', examples: ['CN'] })
+  country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2', examples: ['CN'] }),
+  region: Type.Optional(nullable(slug({ description: 'The region it lies in (a slug from /v1/regions)', examples: ['chongqing'] }))),
+  grade: Type.Optional(nullable(ref(HospitalGrade))),
+  type: Type.Optional(nullable(ref(HospitalType))),
+  ownership: Type.Optional(nullable(ref(HospitalOwnership)))
 }, {
   sourced: true,
-  example: { slug: 'example-hospital', name: 'Example Women and Children Hospital', city: 'Chongqing', province: 'Chongqing', country: 'CN', provenance: provenanceExample }
+  example: {
+    slug: 'example-hospital', name: 'Example Women and Children Hospital', city: 'Chongqing', province: 'Chongqing', country: 'CN',
+    region: 'chongqing', grade: 'tertiary_a', type: 'maternal_child_health', ownership: 'public', provenance: provenanceExample
+  }
+})
+
+export const regionBodies = writeBodies('Region', {
+  slug: slug({ description: 'Unique; the region\'s URL name', examples: ['yuzhong-district'] }),
+  name: text(200, { examples: ['Yuzhong District'] }),
+  level: ref(RegionLevel),
+  parent: Type.Optional(nullable(slug({ description: 'The region it lies in; null or absent only for a country', examples: ['chongqing'] }))),
+  code: Type.Optional(nullable(Type.String({ pattern: '^[0-9A-Za-z-]{1,20}$', description: 'Official administrative division code', examples: ['500103'] })))
+}, {
+  sourced: false,
+  example: { slug: 'yuzhong-district', name: 'Yuzhong District', level: 'district', parent: 'chongqing', code: '500103' }
+})
+
+export const departmentAliasBodies = writeBodies('DepartmentAlias', {
+  department: slug({ description: 'The unit it names (its slug or another alias)', examples: ['general-gynecology'] }),
+  slug: slug({ description: 'Unique among units and aliases: GET /v1/departments/{slug} answers 301 to the unit', examples: ['gynecology'] }),
+  name: text(300, { description: 'The other name the unit is known by', examples: ['Gynecology Department'] })
+}, {
+  sourced: true,
+  example: { department: 'general-gynecology', slug: 'gynecology', name: 'Gynecology Department', provenance: provenanceExample }
 })
 
 export const departmentBodies = writeBodies('Department', {
@@ -290,7 +319,7 @@ export const ArchivedRecordList = listResponse(ArchivedRecord, 'ArchivedRecordLi
 
 export const schemas = [
   Provenance,
-  ...[hospitalBodies, departmentBodies, observationBodies, metricDefinitionBodies, honorBodies, serviceBodies,
+  ...[regionBodies, hospitalBodies, departmentBodies, departmentAliasBodies, observationBodies, metricDefinitionBodies, honorBodies, serviceBodies,
     conditionBodies, conditionLinkBodies, eventBodies, newsBodies, sourceBodies].flatMap((bodies) => [bodies.create, bodies.patch]),
   AuditEvent,
   ArchivedRecord,

@@ -105,15 +105,25 @@ t.test('create, list, use, revoke: with the server stopped, then while it runs',
   })
   t.equal(patched.status, 200, 'and for a write', { body: patched.ok ? undefined : await patched.text() })
 
+  // A key confined to a region, made through the running server where there is one.
+  const scoped = await npmKeys(env, 'create', '--name', 'Chongqing office', '--scopes', 'write', '--region', 'chongqing')
+  t.equal(scoped.code, 0, scoped.stderr)
+  t.match(scoped.stderr, /active  Chongqing office  region chongqing/)
+  const unknownRegion = await npmKeys(env, 'create', '--name', 'Nowhere office', '--scopes', 'write', '--region', 'atlantis')
+  t.equal(unknownRegion.code, 1)
+  t.match(unknownRegion.stderr, /no region has the slug "atlantis"/)
+
   const listed = await keys(env, 'list')
   t.equal(listed.code, 0, listed.stderr)
+  t.match(listed.stdout, /  write +  \S+  active  Chongqing office  region chongqing$/m)
   t.match(listed.stdout, new RegExp(`^${prefix}  [0-9a-f-]{36}  read,write +  \\S+  active  Bureau dashboard$`, 'm'))
   t.match(listed.stdout, new RegExp(`^${adminKey.slice(0, 16)}  [0-9a-f-]{36}  admin +  \\S+  active  Operations$`, 'm'))
   t.notOk(listed.stdout.includes(key.slice(17)) || listed.stdout.includes(adminKey.slice(17)), 'no secret is ever listed')
   const listedJson = await keys(env, 'list', '--json')
   t.match(JSON.parse(listedJson.stdout), [
     { prefix, name: 'Bureau dashboard', scopes: ['read', 'write'], revokedAt: null, createdAt: /^\d{4}-/ },
-    { prefix: adminKey.slice(0, 16), name: 'Operations', scopes: ['admin'], revokedAt: null }
+    { prefix: adminKey.slice(0, 16), name: 'Operations', scopes: ['admin'], revokedAt: null, region: null },
+    { name: 'Chongqing office', scopes: ['write'], region: 'chongqing' }
   ], 'list --json: the keys, for scripts')
 
   // Plain `npm run keys` puts npm's banner on stdout; the command says how to capture its output alone.
@@ -159,7 +169,9 @@ t.test('a wrong command line ends with one line and exit code 1', async (t) => {
     [['create', '--name', 'x'], /^keys: --scopes: no scope given/],
     [['revoke'], /^keys: revoke takes one key id or prefix/],
     [['revoke', 'hda_000000000000'], /^keys: no key has the id or prefix "hda_000000000000"/],
-    [['list', '--colour'], /^keys: Unknown option '--colour'/]
+    [['list', '--colour'], /^keys: Unknown option '--colour'/],
+    [['list', '--region', 'chongqing'], /^keys: --region is for create/],
+    [['create', '--name', 'x', '--scopes', 'write', '--region', 'Not A Slug'], /^keys: --region takes a region's slug/]
   ] as const) {
     const run = await keys(env, ...args)
     t.equal(run.code, 1, args.join(' '))

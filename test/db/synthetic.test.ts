@@ -118,6 +118,21 @@ t.test('figures carry the qualifier their stated value writes', async (t) => {
     'two years of figures, ending with 2025')
 })
 
+t.test('the hospitals sit in a hierarchy of regions under China, with grade, type and ownership', async (t) => {
+  const hospitals = await app.inject('/v1/hospitals?region=china&limit=100')
+  const synthetic = hospitals.json<{ data: Array<{ slug: string, region: { slug: string, level: string }, grade: string, type: string, ownership: string }> }>().data
+    .filter((hospital) => hospital.slug !== 'cqhcwc')
+  t.equal(synthetic.length, 3, 'every synthetic hospital is in China')
+  for (const hospital of synthetic) {
+    t.match(hospital, { region: { level: /^(district|county|prefecture)$/ }, grade: /^(tertiary|secondary)_[ab]$/, type: /^(general|maternal_child_health|tcm)$/, ownership: 'public' })
+    const region = (await app.inject(`/v1/regions/${hospital.region.slug}`)).json<{ ancestors: Array<{ slug: string, level: string }> }>()
+    t.equal(region.ancestors[0]!.slug, 'china', `${hospital.slug}: China at the top`)
+    t.match(region.ancestors[1]!.level, /^(province|municipality)$/)
+  }
+  const provinces = (await app.inject('/v1/regions?parent=china&limit=100')).json<{ data: Array<{ slug: string }> }>().data.map((region) => region.slug)
+  t.same(provinces, ['chongqing', 'guizhou', 'hubei', 'hunan', 'shaanxi', 'sichuan', 'yunnan'], 'one municipality and six provinces')
+})
+
 t.test('a second run with the same options adds nothing; other options are refused', async (t) => {
   const again = await seedSyntheticRegion(app.prisma, options)
   t.same(again.hospitals, { added: 0, alreadyPresent: 3 })

@@ -210,6 +210,7 @@ export default fp(async (fastify) => {
       security: config.READS_REQUIRE_KEY ? keyRequirement : [{}, ...keyRequirement],
       components: { securitySchemes },
       tags: [
+        { name: 'regions', description: 'The administrative areas hospitals belong to: country, province or municipality, district' },
         { name: 'hospitals', description: 'Hospitals and their unit hierarchy' },
         { name: 'departments', description: 'Organisational units: divisions, departments and centers' },
         { name: 'metrics', description: 'Figures with their qualifiers, periods and sources, and what each measures' },

@@ -101,6 +101,14 @@ const cases: Case[] = [
     patch: { departments: [], summary: 'In short', provenance: note },
     changed: ['summary', 'In short'],
     list: '/v1/news?hospital=cqhcwc&limit=100'
+  },
+  {
+    resource: 'regions',
+    key: 'slug',
+    create: { slug: 'test-district', name: 'Test District', level: 'district', parent: 'chongqing', code: '500199' },
+    patch: { name: 'Test District Renamed' },
+    changed: ['name', 'Test District Renamed'],
+    list: '/v1/regions?parent=chongqing&limit=100'
   }
 ]
 

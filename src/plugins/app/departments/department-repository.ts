@@ -5,6 +5,7 @@ import { join, sql, type Sql } from '../../../lib/json-sql.ts'
 import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
 import type { DepartmentInclude } from '../../../schemas/departments.ts'
 import { departmentJson } from './department-json.ts'
+import { hospitalInRegion } from '../regions/region-sql.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +26,8 @@ export const departmentListSpec: ListSpec = {
 
 export interface DepartmentFilters {
   hospital?: string
+  /** A region's slug: units of the hospitals in it or below it. */
+  region?: string
   kind?: UnitKind
   parent?: string
 }
@@ -34,6 +37,7 @@ const sortColumns = { slug: sql`u.slug`, name: sql`u.name`, establishedYear: sql
 function filterSql (filters: DepartmentFilters): Sql {
   const conditions: Sql[] = [sql`TRUE`]
   if (filters.hospital !== undefined) conditions.push(sql`u.hospital_id = (SELECT id FROM hospital WHERE slug = ${filters.hospital})`)
+  if (filters.region !== undefined) conditions.push(hospitalInRegion(sql`u.hospital_id`, filters.region))
   if (filters.kind !== undefined) conditions.push(sql`u.kind = ${filters.kind}::"UnitKind"`)
   if (filters.parent !== undefined) conditions.push(sql`u.parent_id = (SELECT id FROM unit WHERE slug = ${filters.parent})`)
   return join(conditions, ' AND ')
@@ -77,12 +81,9 @@ export function createDepartmentRepository (fastify: FastifyInstance) {
       return alias === null ? null : { canonicalSlug: alias.unit.slug }
     },
 
-    /** The unit's id for a slug or alias, for routes that list a unit's facts. */
+    /** The id of the unit with this slug (its own: an alias answers 301 to the unit's URL), for its sub-resources. */
     async idForSlug (slug: string): Promise<string | null> {
-      const unit = await prisma.unit.findFirst({
-        where: { OR: [{ slug }, { aliases: { some: { slug } } }] },
-        select: { id: true }
-      })
+      const unit = await prisma.unit.findUnique({ where: { slug }, select: { id: true } })
       return unit?.id ?? null
     }
   }

@@ -1,4 +1,5 @@
-import { alias, column, entityJson, jsonObject, sql, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { alias, column, entityJson, jsonArray, jsonObject, sql, memoisedSql, type JsonField, type Sql } from '../../../lib/json-sql.ts'
+import { regionReferenceJson } from '../regions/region-json.ts'
 import { sourceReferenceJson } from '../sources/source-json.ts'
 
 /** The hospital a row points to by `foreignKey`, as { slug, name, shortName }. */
@@ -9,6 +10,14 @@ export function hospitalReferenceJson (row: string, foreignKey = 'hospital_id'):
     ['name', column(hospital, 'name')],
     ['shortName', column(hospital, 'short_name')]
   ])} FROM hospital ${alias(hospital)} WHERE ${column(hospital, 'id')} = ${column(row, foreignKey)})`
+}
+
+/** The hospital's former slugs, { name, slug }, in slug order. */
+function hospitalAliasesJson (row: string): Sql {
+  const hospitalAlias = `${row}_alias`
+  return jsonArray(jsonObject([['name', column(hospitalAlias, 'name')], ['slug', column(hospitalAlias, 'slug')]]),
+    sql`FROM hospital_alias ${alias(hospitalAlias)} WHERE ${column(hospitalAlias, 'hospital_id')} = ${column(row, 'id')}`,
+    column(hospitalAlias, 'slug'))
 }
 
 /** A hospital as the API shows it (schemas/hospitals.ts Hospital), written by PostgreSQL from the hospital row `row`. */
@@ -22,6 +31,11 @@ export function hospitalFields (row: string): JsonField[] {
     ['city', column(row, 'city')],
     ['province', column(row, 'province')],
     ['country', column(row, 'country')],
+    ['region', regionReferenceJson(row)],
+    ['grade', column(row, 'grade')],
+    ['type', column(row, 'type')],
+    ['ownership', column(row, 'ownership')],
+    ['aliases', hospitalAliasesJson(row)],
     ['source', sourceReferenceJson(row)],
     ...entityJson(row),
     ['links', jsonObject([

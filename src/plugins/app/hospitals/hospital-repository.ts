@@ -5,6 +5,8 @@ import type { Prisma } from '../../../generated/prisma/client.ts'
 import { join, jsonObject, selectFields, sql, type Sql } from '../../../lib/json-sql.ts'
 import type { JsonRow, ListSpec, PageRequest } from '../../../lib/paging.ts'
 import { hospitalFields, hospitalJson } from './hospital-json.ts'
+import { regionIdInRegion } from '../regions/region-sql.ts'
+import type { hospitalGrades, hospitalTypes } from '../../../schemas/hospitals.ts'
 import type { HospitalTree, TreeNode } from '../../../schemas/hospitals.ts'
 
 /** The columns of a unit the tree shows. */
@@ -30,12 +32,19 @@ export interface HospitalFilters {
   /** ISO 3166-1 alpha-2, upper case, as stored. */
   country?: string
   city?: string
+  /** A region's slug: hospitals in it or in any region below it. */
+  region?: string
+  grade?: (typeof hospitalGrades)[number]
+  type?: (typeof hospitalTypes)[number]
 }
 
 function filterSql (filters: HospitalFilters): Sql {
   const conditions: Sql[] = [sql`TRUE`]
   if (filters.country !== undefined) conditions.push(sql`h.country = ${filters.country}`)
   if (filters.city !== undefined) conditions.push(sql`h.city = ${filters.city}`)
+  if (filters.region !== undefined) conditions.push(regionIdInRegion(sql`h.region_id`, filters.region))
+  if (filters.grade !== undefined) conditions.push(sql`h.grade = ${filters.grade}::"HospitalGrade"`)
+  if (filters.type !== undefined) conditions.push(sql`h.type = ${filters.type}::"HospitalType"`)
   return join(conditions, ' AND ')
 }
 
@@ -85,6 +94,12 @@ export function createHospitalRepository (fastify: FastifyInstance) {
       const [row] = await database.query<{ version: number, updatedAt: Date, body: string }>(sql`
         SELECT h.version, h.updated_at AS "updatedAt", ${hospitalJson('h')}::text AS body FROM hospital h WHERE h.slug = ${slug}`)
       return row ?? null
+    },
+
+    /** The hospital's slug now, for a former slug of it; null when no hospital had the slug. */
+    async canonicalSlug (slug: string): Promise<string | null> {
+      const alias = await prisma.hospitalAlias.findUnique({ where: { slug }, select: { hospital: { select: { slug: true } } } })
+      return alias?.hospital.slug ?? null
     },
 
     /** The hospital's whole unit hierarchy, from one query for all its units; null when no hospital has the slug. */

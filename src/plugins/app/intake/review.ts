@@ -208,6 +208,8 @@ export function createReview (fastify: FastifyInstance) {
   /** Accepts one candidate within the transaction `db`: its fact is created and audited, and so is the candidate's change. */
   async function acceptIn (db: Db, request: FastifyRequest, sourceId: string, candidateId: string, corrections: CandidateCorrectionsBody): Promise<Accepted> {
     const row = await lockProposed(db, sourceId, candidateId)
+    // A candidate belongs to its source, and so to the source's hospital and region.
+    await writer.inKeyRegion(db, request, sources, sourceId)
     checkApplicable(row.kind, corrections)
     const source = await sourceContext(db, sourceId)
     const fields = row.kind === 'figure'
@@ -252,6 +254,7 @@ export function createReview (fastify: FastifyInstance) {
         if (!await db.sourceDocument.findUnique({ where: { id: sourceId }, select: { id: true } })) {
           throw new ProblemError('notFound', `No source document has the id "${sourceId}".`)
         }
+        await writer.inKeyRegion(db, request, sources, sourceId)
         const accepted: Accepted[] = []
         const refused: Array<{ index: number, id: string, status: number, message: string }> = []
         for (const [index, id] of ids.entries()) {
@@ -280,6 +283,7 @@ export function createReview (fastify: FastifyInstance) {
     async reject (request: FastifyRequest, sourceId: string, candidateId: string, reason: string): Promise<CandidateBody> {
       return await writer.transaction(['extraction_candidate'], async (db) => {
         await lockProposed(db, sourceId, candidateId)
+        await writer.inKeyRegion(db, request, sources, sourceId)
         const before = await presentCandidate(db, candidateId)
         await db.$executeRaw`
           UPDATE extraction_candidate SET status = 'rejected', reason = ${reason}, reviewed_by = ${request.apiKey!.id}::uuid,
@@ -299,6 +303,7 @@ export function createReview (fastify: FastifyInstance) {
       return await writer.transaction(['source_document', 'extraction_candidate'], async (db) => {
         const [locked] = await db.$queryRaw<Array<{ id: string }>>`SELECT id FROM source_document WHERE id = ${sourceId}::uuid FOR UPDATE`
         if (locked === undefined) throw new ProblemError('notFound', `No source document has the id "${sourceId}".`)
+        await writer.inKeyRegion(db, request, sources, sourceId)
         const before = (await sources.present(db, sourceId))!
         const outcome = await runExtraction(db, sourceId)
         await db.$executeRaw`UPDATE source_document SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = ${sourceId}::uuid`

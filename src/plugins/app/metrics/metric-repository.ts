@@ -7,6 +7,7 @@ import { comparatorSymbols, metricDefinition } from './metric-definition-present
 import type { ObservationInclude } from '../../../schemas/metrics.ts'
 import { unitWithSlug } from '../facts/fact-filters.ts'
 import { observationFields } from './observation-json.ts'
+import { hospitalInRegion } from '../regions/region-sql.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,6 +47,8 @@ export interface ObservationFilters {
   /** A unit's slug or one of its aliases. */
   department?: string
   hospital?: string
+  /** A region's slug: figures of the units of hospitals in it or below it. */
+  region?: string
   /** Metric codes; a figure of any of them matches. */
   metrics?: string[]
   category?: MetricCategory
@@ -76,6 +79,9 @@ function observationSql (filters: ObservationFilters): Sql {
   if (filters.department !== undefined) conditions.push(unitWithSlug(sql`o.unit_id`, filters.department))
   if (filters.hospital !== undefined) {
     conditions.push(sql`o.unit_id IN (SELECT u.id FROM unit u JOIN hospital h ON h.id = u.hospital_id WHERE h.slug = ${filters.hospital})`)
+  }
+  if (filters.region !== undefined) {
+    conditions.push(sql`o.unit_id IN (SELECT ru.id FROM unit ru WHERE ${hospitalInRegion(sql`ru.hospital_id`, filters.region)})`)
   }
   if (filters.metrics !== undefined) conditions.push(sql`om.code IN (${join(filters.metrics)})`)
   if (filters.category !== undefined) conditions.push(sql`om.category = ${filters.category}::"MetricCategory"`)

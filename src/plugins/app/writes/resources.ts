@@ -3,7 +3,7 @@ import type { Static, TSchema } from 'typebox'
 import { Prisma, type Comparator } from '../../../generated/prisma/client.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import {
-  conditionBodies, conditionLinkBodies, departmentBodies, eventBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
+  conditionBodies, conditionLinkBodies, departmentAliasBodies, departmentBodies, eventBodies, regionBodies, honorBodies, hospitalBodies, metricDefinitionBodies, newsBodies,
   observationBodies, serviceBodies, sourceBodies, type ProvenanceBody
 } from '../../../schemas/writes.ts'
 import { jsonObject, queryJson, sql } from '../../../lib/json-sql.ts'
@@ -19,6 +19,10 @@ import { serviceJson } from '../services/service-json.ts'
 import { sourceJson } from '../sources/source-json.ts'
 import { runExtraction } from '../intake/extraction-run.ts'
 import { sha256, storedText, type SourceMediaType } from '../intake/source-text.ts'
+import { departmentAliasJson } from '../departments/department-alias-json.ts'
+import { regionJson } from '../regions/region-json.ts'
+import type { RegionPlacement } from '../regions/region-scope.ts'
+import { regionLevels } from '../../../schemas/regions.ts'
 
 // What the writes need to know of each resource: how its path key finds a row, how a body becomes a row, what
 // stands in the way of archiving it, and how it is presented (the same presenters the reads use, so the ETag a
@@ -64,6 +68,8 @@ export interface WritableResource {
   cascades: Array<{ table: string, column: string }>
   location: (representation: Representation) => string
   label: (representation: Representation) => string
+  /** Where a row lies, so that a region-scoped key writes only inside its region (regions/region-scope.ts). */
+  placement: RegionPlacement
 }
 
 function unprocessable (field: string, message: string): ProblemError {
@@ -135,6 +141,43 @@ type ConditionLinkCreate = Static<typeof conditionLinkBodies.fields> & { provena
 type EventCreate = Static<typeof eventBodies.fields> & { provenance?: ProvenanceBody }
 type NewsCreate = Static<typeof newsBodies.fields> & { provenance?: ProvenanceBody }
 
+async function regionIdOf (db: Db, slug: string | null | undefined, field = '/region'): Promise<string | null | undefined> {
+  if (slug === undefined || slug === null) return slug
+  const row = await db.region.findUnique({ where: { slug }, select: { id: true } })
+  if (row === null) throw unprocessable(field, `names no region: "${slug}" (see /v1/regions)`)
+  return row.id
+}
+
+function slugConflict (message: string): ProblemError {
+  return new ProblemError('conflict', `body slug ${message}`, { errors: [{ in: 'body', field: '/slug', message }] })
+}
+
+/**
+ * A hospital's or unit's slug must not be another one's alias (the old slug of a renamed one, which still answers
+ * with a redirect). `owner` may take back its own former slug: keepFormerSlug drops that alias.
+ */
+async function refuseFormerSlug (db: Db, kind: 'hospital' | 'unit', slug: string, owner: string | null): Promise<void> {
+  const alias = kind === 'hospital'
+    ? await db.hospitalAlias.findUnique({ where: { slug }, select: { hospitalId: true } }).then((row) => row === null ? null : row.hospitalId)
+    : await db.unitAlias.findUnique({ where: { slug }, select: { unitId: true } }).then((row) => row === null ? null : row.unitId)
+  if (alias !== null && alias !== owner) throw slugConflict(`is an alias of another ${kind}`)
+}
+
+/**
+ * After a rename, the old slug stays as an alias of the renamed hospital or unit, so its URLs answer 301 to the new
+ * ones instead of 404; the rename's provenance backs it. Taking back a former slug drops that alias.
+ */
+async function keepFormerSlug (db: Db, kind: 'hospital' | 'unit', id: string, before: { slug: string, name: string }, slug: string,
+  link: SourceLink): Promise<void> {
+  if (kind === 'hospital') {
+    await db.hospitalAlias.deleteMany({ where: { slug, hospitalId: id } })
+    await db.hospitalAlias.create({ data: { hospitalId: id, slug: before.slug, name: before.name, sourceId: link.sourceId, quote: link.quote } })
+  } else {
+    await db.unitAlias.deleteMany({ where: { slug, unitId: id } })
+    await db.unitAlias.create({ data: { unitId: id, slug: before.slug, name: before.name, sourceId: link.sourceId, quote: link.quote } })
+  }
+}
+
 const hospitals: WritableResource = {
   name: 'hospitals',
   noun: 'hospital',
@@ -147,13 +190,33 @@ const hospitals: WritableResource = {
   idFor: async (db, slug) => (await db.hospital.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
   present: async (db, id) => queryJson(db, sql`SELECT ${hospitalJson('h')}::text AS body FROM hospital h WHERE h.id = ${id}::uuid`),
   async create (db, input, link) {
-    const { provenance: _provenance, ...body } = input as HospitalCreate
-    const row = await db.hospital.create({ data: { ...body, shortName: body.shortName ?? null, ...sourceData(link) } as Prisma.HospitalUncheckedCreateInput, select: { id: true } })
+    const { provenance: _provenance, region, ...body } = input as HospitalCreate
+    await refuseFormerSlug(db, 'hospital', body.slug, null)
+    const row = await db.hospital.create({
+      data: {
+        ...body,
+        shortName: body.shortName ?? null,
+        regionId: await regionIdOf(db, region) ?? null,
+        grade: body.grade ?? null,
+        type: body.type ?? null,
+        ownership: body.ownership ?? null,
+        ...sourceData(link)
+      } as Prisma.HospitalUncheckedCreateInput,
+      select: { id: true }
+    })
     return row.id
   },
   async update (db, id, version, input, link) {
-    const { provenance: _provenance, ...patch } = input as Partial<HospitalCreate>
-    const { count: changed } = await db.hospital.updateMany({ where: { id, version }, data: { ...patch, ...sourceData(link), ...bump } })
+    const { provenance: _provenance, region, ...patch } = input as Partial<HospitalCreate>
+    const before = await db.hospital.findUniqueOrThrow({ where: { id }, select: { slug: true, name: true } })
+    const renamed = patch.slug !== undefined && patch.slug !== before.slug
+    if (renamed) await refuseFormerSlug(db, 'hospital', patch.slug!, id)
+    const regionId = await regionIdOf(db, region)
+    const { count: changed } = await db.hospital.updateMany({
+      where: { id, version },
+      data: { ...patch, ...(regionId === undefined ? {} : { regionId }), ...sourceData(link), ...bump } as Prisma.HospitalUncheckedUpdateManyInput
+    })
+    if (changed === 1 && renamed) await keepFormerSlug(db, 'hospital', id, before, patch.slug!, link!)
     return changed === 1
   },
   async dependents (db, id) {
@@ -167,9 +230,11 @@ const hospitals: WritableResource = {
     return [...count(units, 'unit'), ...count(honors, 'honor'), ...count(events, 'event'), ...count(news, 'news article'),
       ...count(documents, 'source document')]
   },
-  cascades: [],
+  // Its former slugs go and come back with it.
+  cascades: [{ table: 'hospital_alias', column: 'hospital_id' }],
   location: (rep) => `/v1/hospitals/${(rep as unknown as { slug: string }).slug}`,
-  label: (rep) => (rep as unknown as { slug: string }).slug
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: { hospitalOf: (id) => sql`SELECT ${id}::uuid` }
 }
 
 /** A parent must be a unit of the same hospital, and not the unit itself or one of its descendants. */
@@ -206,6 +271,7 @@ const departments: WritableResource = {
     const { provenance: _provenance, hospital: hospitalSlug, parent, ...body } = input as DepartmentCreate
     const hospital = await hospitalId(db, hospitalSlug)
     const parentId = await checkParent(db, null, hospital, parent)
+    await refuseFormerSlug(db, 'unit', body.slug, null)
     const row = await db.unit.create({
       data: { ...body, hospitalId: hospital, parentId: parentId ?? null, ...sourceData(link) } as Prisma.UnitUncheckedCreateInput,
       select: { id: true }
@@ -214,7 +280,9 @@ const departments: WritableResource = {
   },
   async update (db, id, version, input, link) {
     const { provenance: _provenance, hospital: hospitalSlug, parent, ...patch } = input as Partial<DepartmentCreate>
-    const current = await db.unit.findUniqueOrThrow({ where: { id }, select: { hospitalId: true, parentId: true } })
+    const current = await db.unit.findUniqueOrThrow({ where: { id }, select: { hospitalId: true, parentId: true, slug: true, name: true } })
+    const renamed = patch.slug !== undefined && patch.slug !== current.slug
+    if (renamed) await refuseFormerSlug(db, 'unit', patch.slug!, id)
     const hospital = hospitalSlug === undefined ? current.hospitalId : await hospitalId(db, hospitalSlug)
     if (hospital !== current.hospitalId && parent === undefined && current.parentId !== null) {
       throw unprocessable('/parent', 'must be given (or null) when the unit moves to another hospital')
@@ -224,6 +292,7 @@ const departments: WritableResource = {
       where: { id, version },
       data: { ...patch, hospitalId: hospital, ...(parentId === undefined ? {} : { parentId }), ...sourceData(link), ...bump }
     })
+    if (changed === 1 && renamed) await keepFormerSlug(db, 'unit', id, current, patch.slug!, link!)
     return changed === 1
   },
   async dependents (db, id) {
@@ -245,7 +314,8 @@ const departments: WritableResource = {
   },
   cascades: [{ table: 'unit_alias', column: 'unit_id' }],
   location: (rep) => `/v1/departments/${(rep as unknown as { slug: string }).slug}`,
-  label: (rep) => (rep as unknown as { slug: string }).slug
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: { hospitalOf: (id) => sql`SELECT hospital_id FROM unit WHERE id = ${id}::uuid` }
 }
 
 const comparatorCodes: Record<string, Comparator> = { '<': 'lt', '<=': 'le', '>=': 'ge', '>': 'gt' }
@@ -324,7 +394,8 @@ const metrics: WritableResource = {
   dependents: async () => [],
   cascades: [],
   location: (rep) => `/v1/metrics/${rep.id}`,
-  label: (rep) => rep.id
+  label: (rep) => rep.id,
+  placement: { hospitalOf: (id) => sql`SELECT u.hospital_id FROM metric_observation o JOIN unit u ON u.id = o.unit_id WHERE o.id = ${id}::uuid` }
 }
 
 const metricDefinitions: WritableResource = {
@@ -349,7 +420,8 @@ const metricDefinitions: WritableResource = {
   dependents: async (db, id) => count(await db.metricObservation.count({ where: { metricId: id } }), 'figure'),
   cascades: [],
   location: (rep) => `/v1/metric-definitions/${(rep as unknown as { code: string }).code}`,
-  label: (rep) => (rep as unknown as { code: string }).code
+  label: (rep) => (rep as unknown as { code: string }).code,
+  placement: 'shared'
 }
 
 const honors: WritableResource = {
@@ -394,7 +466,8 @@ const honors: WritableResource = {
   dependents: async () => [],
   cascades: [],
   location: (rep) => `/v1/honors/${rep.id}`,
-  label: (rep) => (rep as unknown as { slug: string }).slug
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: { hospitalOf: (id) => sql`SELECT hospital_id FROM honor WHERE id = ${id}::uuid` }
 }
 
 const services: WritableResource = {
@@ -426,7 +499,8 @@ const services: WritableResource = {
   dependents: async () => [],
   cascades: [],
   location: (rep) => `/v1/services/${rep.id}`,
-  label: (rep) => (rep as unknown as { slug: string }).slug
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: { hospitalOf: (id) => sql`SELECT u.hospital_id FROM service sv JOIN unit u ON u.id = sv.unit_id WHERE sv.id = ${id}::uuid` }
 }
 
 const conditions: WritableResource = {
@@ -451,7 +525,8 @@ const conditions: WritableResource = {
   // The links to the units that treat it are part of it: archived and restored with it.
   cascades: [{ table: 'unit_condition', column: 'condition_id' }],
   location: (rep) => `/v1/conditions/${(rep as unknown as { slug: string }).slug}`,
-  label: (rep) => (rep as unknown as { slug: string }).slug
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: 'shared'
 }
 
 async function conditionIdOf (db: Db, slug: string): Promise<string> {
@@ -505,7 +580,8 @@ const conditionLinks: WritableResource = {
   label: (rep) => {
     const { condition, department } = rep as unknown as { condition: { slug: string }, department: { slug: string } }
     return `${condition.slug} / ${department.slug}`
-  }
+  },
+  placement: { hospitalOf: (id) => sql`SELECT u.hospital_id FROM unit_condition uc JOIN unit u ON u.id = uc.unit_id WHERE uc.id = ${id}::uuid` }
 }
 
 const events: WritableResource = {
@@ -550,7 +626,8 @@ const events: WritableResource = {
   dependents: async () => [],
   cascades: [],
   location: (rep) => `/v1/events/${rep.id}`,
-  label: (rep) => (rep as unknown as { slug: string }).slug
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: { hospitalOf: (id) => sql`SELECT hospital_id FROM event WHERE id = ${id}::uuid` }
 }
 
 async function articleUnits (db: Db, slugs: string[], hospital: string): Promise<string[]> {
@@ -609,7 +686,8 @@ const news: WritableResource = {
   dependents: async () => [],
   cascades: [{ table: 'news_article_unit', column: 'article_id' }],
   location: (rep) => `/v1/news/${(rep as unknown as { slug: string }).slug}`,
-  label: (rep) => (rep as unknown as { slug: string }).slug
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: { hospitalOf: (id) => sql`SELECT hospital_id FROM news_article WHERE id = ${id}::uuid` }
 }
 
 type SourceCreate = Static<typeof sourceBodies.fields> & { text: string, contentType?: SourceMediaType }
@@ -705,10 +783,144 @@ const sources: WritableResource = {
   // Its candidates, proposed and decided, belong to it.
   cascades: [{ table: 'extraction_candidate', column: 'source_id' }],
   location: (rep) => `/v1/sources/${rep.id}`,
-  label: (rep) => (rep as unknown as { title: string }).title
+  label: (rep) => (rep as unknown as { title: string }).title,
+  placement: { hospitalOf: (id) => sql`SELECT hospital_id FROM source_document WHERE id = ${id}::uuid` }
 }
 
-export const writableResources = { hospitals, departments, metrics, metricDefinitions, honors, services, conditions, conditionLinks, events, news, sources }
+type RegionCreate = Static<typeof regionBodies.fields>
+type RegionLevelName = (typeof regionLevels)[number]
+
+/** The levels a region of each level may lie in (a country lies in none). */
+const parentLevels: Record<RegionLevelName, readonly RegionLevelName[]> = {
+  country: [],
+  province: ['country'],
+  autonomous_region: ['country'],
+  municipality: ['country'],
+  prefecture: ['province', 'autonomous_region'],
+  district: ['municipality', 'prefecture'],
+  county: ['municipality', 'prefecture']
+}
+
+function levelName (level: RegionLevelName): string {
+  return level.replace('_', ' ')
+}
+
+/**
+ * The parent a region may have: none for a country; for any other a region of a level that holds its level (a
+ * province in a country, a district in a municipality or prefecture); never the region itself or one below it. And
+ * the regions under it must still fit under its (new) level.
+ */
+async function regionParent (db: Db, regionId: string | null, level: RegionLevelName, parentSlug: string | null | undefined): Promise<string | null> {
+  const allowed = parentLevels[level]
+  if (allowed.length === 0) {
+    if (parentSlug !== undefined && parentSlug !== null) throw unprocessable('/parent', 'must be null for a country: a country is the top of the hierarchy')
+  } else if (parentSlug === undefined || parentSlug === null) {
+    throw unprocessable('/parent', `is required for a ${levelName(level)}: only a country has no parent`)
+  }
+  let parentId: string | null = null
+  if (parentSlug !== undefined && parentSlug !== null) {
+    const parent = await db.region.findUnique({ where: { slug: parentSlug }, select: { id: true, level: true, path: true } })
+    if (parent === null) throw unprocessable('/parent', `names no region: "${parentSlug}"`)
+    if (!allowed.includes(parent.level)) {
+      throw unprocessable('/parent', `is a ${levelName(parent.level)}; a ${levelName(level)} lies in a ${allowed.map(levelName).join(' or ')}`)
+    }
+    if (regionId !== null && parent.path.includes(`/${regionId}/`)) throw unprocessable('/parent', 'would place the region under itself')
+    parentId = parent.id
+  }
+  if (regionId !== null) {
+    const children = await db.region.findMany({ where: { parentId: regionId }, select: { level: true }, distinct: ['level'] })
+    const misfit = children.find((child) => !parentLevels[child.level].includes(level))
+    if (misfit !== undefined) throw unprocessable('/level', `cannot be ${levelName(level)}: it holds a ${levelName(misfit.level)}`)
+  }
+  return parentId
+}
+
+/** Administrative areas: reference data (no provenance); the triggers of the regions migration keep their paths. */
+const regions: WritableResource = {
+  name: 'regions',
+  noun: 'region',
+  table: 'region',
+  key: 'slug',
+  sourced: false,
+  uniqueField: '/slug',
+  bodies: regionBodies,
+  representation: 'Region',
+  idFor: async (db, slug) => (await db.region.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
+  present: async (db, id) => queryJson(db, sql`SELECT ${regionJson('r')}::text AS body FROM region r WHERE r.id = ${id}::uuid`),
+  async create (db, input) {
+    const { parent, ...body } = input as RegionCreate
+    const parentId = await regionParent(db, null, body.level, parent)
+    const row = await db.region.create({ data: { ...body, code: body.code ?? null, parentId }, select: { id: true } })
+    return row.id
+  },
+  async update (db, id, version, input) {
+    const { parent, ...patch } = input as Partial<RegionCreate>
+    const current = await db.region.findUniqueOrThrow({ where: { id }, select: { level: true, parent: { select: { slug: true } } } })
+    const parentId = patch.level === undefined && parent === undefined
+      ? undefined
+      : await regionParent(db, id, patch.level ?? current.level, parent === undefined ? current.parent?.slug ?? null : parent)
+    const { count: changed } = await db.region.updateMany({
+      where: { id, version },
+      data: { ...patch, ...(parentId === undefined ? {} : { parentId }), ...bump }
+    })
+    return changed === 1
+  },
+  async dependents (db, id) {
+    const [children, hospitalRows, keys] = await Promise.all([
+      db.region.count({ where: { parentId: id } }),
+      db.hospital.count({ where: { regionId: id } }),
+      db.apiKey.count({ where: { regionId: id } })
+    ])
+    return [...count(children, 'region under it', 'regions under it'), ...count(hospitalRows, 'hospital'),
+      ...count(keys, 'API key scoped to it', 'API keys scoped to it')]
+  },
+  cascades: [],
+  location: (rep) => `/v1/regions/${(rep as unknown as { slug: string }).slug}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: 'region'
+}
+
+type DepartmentAliasCreate = Static<typeof departmentAliasBodies.fields> & { provenance?: ProvenanceBody }
+
+/** An alias slug must not be a unit's own slug: GET /v1/departments/{slug} must mean one thing. */
+async function refuseUnitSlug (db: Db, slug: string): Promise<void> {
+  if (await db.unit.findUnique({ where: { slug }, select: { id: true } }) !== null) throw slugConflict('is the slug of a unit')
+}
+
+/** Other names a unit is known by; their slugs answer 301 to the unit. A renamed unit keeps its old slug as one. */
+const departmentAliases: WritableResource = {
+  name: 'department-aliases',
+  noun: 'unit alias',
+  table: 'unit_alias',
+  key: 'slug',
+  sourced: true,
+  uniqueField: '/slug',
+  bodies: departmentAliasBodies,
+  representation: 'DepartmentAlias',
+  idFor: async (db, slug) => (await db.unitAlias.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null,
+  present: async (db, id) => queryJson(db, sql`SELECT ${departmentAliasJson('ua')}::text AS body FROM unit_alias ua WHERE ua.id = ${id}::uuid`),
+  async create (db, input, link) {
+    const { provenance: _provenance, department, ...body } = input as DepartmentAliasCreate
+    const unit = await unitOf(db, department, '/department')
+    await refuseUnitSlug(db, body.slug)
+    const row = await db.unitAlias.create({ data: { ...body, unitId: unit.id, ...sourceData(link) } as Prisma.UnitAliasUncheckedCreateInput, select: { id: true } })
+    return row.id
+  },
+  async update (db, id, version, input, link) {
+    const { provenance: _provenance, department, ...patch } = input as Partial<DepartmentAliasCreate>
+    if (patch.slug !== undefined) await refuseUnitSlug(db, patch.slug)
+    const unitId = department === undefined ? undefined : (await unitOf(db, department, '/department')).id
+    const { count: changed } = await db.unitAlias.updateMany({ where: { id, version }, data: { ...patch, unitId, ...sourceData(link), ...bump } })
+    return changed === 1
+  },
+  dependents: async () => [],
+  cascades: [],
+  location: (rep) => `/v1/department-aliases/${(rep as unknown as { slug: string }).slug}`,
+  label: (rep) => (rep as unknown as { slug: string }).slug,
+  placement: { hospitalOf: (id) => sql`SELECT u.hospital_id FROM unit_alias ua JOIN unit u ON u.id = ua.unit_id WHERE ua.id = ${id}::uuid` }
+}
+
+export const writableResources = { regions, hospitals, departments, departmentAliases, metrics, metricDefinitions, honors, services, conditions, conditionLinks, events, news, sources }
 
 export const resourcesByName = new Map<string, WritableResource>(Object.values(writableResources).map((resource) => [resource.name, resource]))
 

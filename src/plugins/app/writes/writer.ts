@@ -5,6 +5,7 @@ import { Prisma } from '../../../generated/prisma/client.ts'
 import { matchesVersion, requireIfMatch, staleVersion } from '../../../lib/entity-tag.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import type { ProvenanceBody } from '../../../schemas/writes.ts'
+import { assertInKeyRegion } from '../regions/region-scope.ts'
 import { completeIdempotentRequest } from './idempotency.ts'
 import { resourcesByName, type Db, type Representation, type SourceLink, type WritableResource } from './resources.ts'
 
@@ -214,9 +215,15 @@ export function createWriter (fastify: FastifyInstance) {
     documents?: Map<string, { fullText: string, title: string } | null>): Promise<Representation> {
     const link = resource.sourced ? await resolveProvenance(db, body.provenance as ProvenanceBody, request, documents) : undefined
     const id = await resource.create(db, body, link)
+    await inKeyRegion(db, request, resource, id)
     const after = (await resource.present(db, id))!
     await audit(db, request, resource, id, 'create', after.version, null, after)
     return after
+  }
+
+  /** Refuses (403) a region-scoped key's write to a row outside its region; see regions/region-scope.ts. */
+  async function inKeyRegion (db: Db, request: FastifyRequest, resource: WritableResource, id: string): Promise<void> {
+    await assertInKeyRegion(db, request.apiKey, resource.placement, id, resource.noun)
   }
 
   async function createIn (db: Db, request: FastifyRequest, resource: WritableResource, body: Record<string, unknown>): Promise<WriteResult> {
@@ -256,7 +263,8 @@ export function createWriter (fastify: FastifyInstance) {
               rows.push({ representation: after, location: resource.location(after) })
             } catch (error) {
               const problem = rowProblem(resource, error)
-              if (problem === undefined) throw error
+              // A row outside the key's region refuses the whole batch with the 403, as a single write would be.
+              if (problem === undefined || problem.problem.status === 403) throw error
               await db.$executeRawUnsafe('ROLLBACK TO SAVEPOINT batch_row')
               rows.push({ problem })
             }
@@ -284,6 +292,7 @@ export function createWriter (fastify: FastifyInstance) {
     transaction,
     createIn,
     audit,
+    inKeyRegion,
     /** The ETag of a representation at `location`, as the write's transaction leaves the data version. */
     etagOf,
 
@@ -291,12 +300,15 @@ export function createWriter (fastify: FastifyInstance) {
       const ifMatch = requireIfMatch(request)
       return transact(request, resource, async (db) => {
         const before = await current(db, resource, key)
+        await inKeyRegion(db, request, resource, before.id)
         if (!matchesVersion(ifMatch, before.version)) throw await stale(db, request, resource, before)
         const link = resource.sourced ? await resolveProvenance(db, patch.provenance as ProvenanceBody, request) : undefined
         // The update names the version it read: a concurrent writer that got there first leaves it nothing to update.
         if (!await resource.update(db, before.id, before.version, patch, link)) {
           throw await stale(db, request, resource, (await resource.present(db, before.id))!)
         }
+        // Nor may it move the row out of the key's region.
+        await inKeyRegion(db, request, resource, before.id)
         const after = (await resource.present(db, before.id))!
         await audit(db, request, resource, before.id, 'update', after.version, before, after)
         return await result(db, request, resource, after)
@@ -308,6 +320,7 @@ export function createWriter (fastify: FastifyInstance) {
       const ifMatch = requireIfMatch(request)
       await transact(request, resource, async (db) => {
         const before = await current(db, resource, key)
+        await inKeyRegion(db, request, resource, before.id)
         // Lock the row: a concurrent update must not slip in between the version check and the copy.
         const [locked] = await db.$queryRawUnsafe<Array<{ row: Record<string, unknown> & { version: number } }>>(
           `SELECT to_jsonb(t) AS row FROM "${resource.table}" t WHERE id = $1::uuid FOR UPDATE`, before.id)
@@ -360,6 +373,7 @@ export function createWriter (fastify: FastifyInstance) {
             if (rows.length === 0) continue
             await insertFromJson(db, table, 'jsonb_populate_recordset', JSON.stringify(rows))
           }
+          await inKeyRegion(db, request, resource, record.entityId)
           const after = (await resource.present(db, record.entityId))!
           await audit(db, request, resource, record.entityId, 'restore', after.version, null, after)
           return { ...await result(db, request, resource, after), resource }

@@ -9,6 +9,7 @@ import { Department, departmentIncludes, DepartmentParams, type DepartmentInclud
 import departmentMetrics from './metrics.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
+import { redirectAliases } from '../../../lib/alias-redirect.ts'
 
 const departmentFields = ['slug', 'name', 'kind', 'hospital', 'parent', 'aliases', 'summary', 'focus', 'establishedYear',
   'source', 'version', 'updatedAt', 'links', ...departmentIncludes] as const
@@ -17,7 +18,9 @@ const DepartmentList = listResponse(Department, 'DepartmentList', 'One page of o
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(DepartmentList)
-  await fastify.register(writeRoutes(writableResources.departments, { detail: false }))
+  // An alias slug (another name, or the slug before a rename) answers 301 on every GET under the unit.
+  redirectAliases(fastify, async (slug) => (await fastify.departmentRepository.resolveAlias(slug))?.canonicalSlug ?? null)
+  await fastify.register(writeRoutes(writableResources.departments, { detail: false, aliases: true }))
   // Autoload loads only index.ts from a folder that has one, so the unit's sub-resources are registered here.
   await fastify.register(departmentMetrics)
 
@@ -26,11 +29,12 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['departments'],
       operationId: 'listDepartments',
       summary: 'List organisational units',
-      description: 'Divisions, departments and centers, filtered by hospital, kind or parent. ' +
+      description: 'Divisions, departments and centers, filtered by hospital, region, kind or parent. ' +
         'Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page. ' +
         '`include` embeds related resources without one query per unit; `fields` trims each item.',
       querystring: Type.Object({
         hospital: Type.Optional(slug({ description: 'Only units of this hospital', examples: ['cqhcwc'] })),
+        region: Type.Optional(slug({ description: 'Only units of the hospitals in this region or any region below it (see /v1/regions)', examples: ['chongqing'] })),
         kind: Type.Optional(Type.Enum(['division', 'department', 'center'], { description: 'Only units of this kind' })),
         parent: Type.Optional(slug({ description: 'Only direct children of this unit', examples: ['women-health-care-division'] })),
         ...pagingParameters(departmentListSpec),
@@ -45,10 +49,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { hospital, kind, parent, limit, cursor, sort, count, include, fields } = request.query
+    const { hospital, region, kind, parent, limit, cursor, sort, count, include, fields } = request.query
     const includes = parseNames(include, departmentIncludes, 'include') as DepartmentInclude[]
     const selected = parseNames(fields, departmentFields, 'fields')
-    const page = await fastify.departmentRepository.list({ hospital, kind, parent }, { limit, cursor, sort, count }, includes, selected)
+    const page = await fastify.departmentRepository.list({ hospital, region, kind, parent }, { limit, cursor, sort, count }, includes, selected)
     sendJsonPage(request, reply, page)
     return reply
   })

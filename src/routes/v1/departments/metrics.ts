@@ -25,7 +25,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'listDepartmentMetrics',
       summary: 'List the figures of one unit',
       description: 'The figures stated for one unit, with the filters and sorts of `GET /v1/metrics`. An alias slug ' +
-        '(e.g. `obstetrics-second-department`) lists the figures of the unit it names.' + observationCsvNote,
+        '(e.g. `obstetrics-second-department`) answers 301 to the unit\'s own URL, query string kept.' + observationCsvNote,
       params: DepartmentParams,
       querystring: Type.Object({
         ...observationFilterParameters,
@@ -37,6 +37,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         200: observationPageResponse(),
         400: problemResponse('The slug is malformed, a filter, limit, sort, cursor, include or field is invalid, the date range is reversed, or a parameter is unknown'),
+        301: Type.Null({ description: 'The slug is an alias; `Location` holds the unit\'s URL' }),
         404: problemResponse('No unit or alias has this slug'),
         406: problemResponse('The Accept header admits neither JSON nor CSV'),
         500: problemResponse('Unexpected server error')

@@ -5,9 +5,10 @@ import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { hospitalListSpec } from '../../../plugins/app/hospitals/hospital-repository.ts'
 import { problemResponse, ref, slug } from '../../../schemas/common.ts'
-import { Hospital, HospitalTree } from '../../../schemas/hospitals.ts'
+import { Hospital, hospitalGrades, HospitalTree, hospitalTypes } from '../../../schemas/hospitals.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
+import { redirectAliases } from '../../../lib/alias-redirect.ts'
 
 const hospitalFields = fieldNames(Hospital)
 
@@ -26,14 +27,17 @@ function notFound (slug: string): ProblemError {
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(HospitalList)
-  await fastify.register(writeRoutes(writableResources.hospitals, { detail: false }))
+  // A former slug answers 301 on every GET under the hospital.
+  redirectAliases(fastify, async (slug) => fastify.hospitalRepository.canonicalSlug(slug))
+  await fastify.register(writeRoutes(writableResources.hospitals, { detail: false, aliases: true }))
 
   fastify.get('/', {
     schema: {
       tags: ['hospitals'],
       operationId: 'listHospitals',
       summary: 'List hospitals',
-      description: 'Hospitals, filtered by country or city. ' +
+      description: 'Hospitals, filtered by country, city, region (its hospitals and those of every region below it), ' +
+        'grade or type. ' +
         'Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page.',
       querystring: Type.Object({
         country: Type.Optional(Type.String({
@@ -47,6 +51,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
           description: 'Only hospitals in this city (exact name, as in `city`)',
           examples: ['Chongqing']
         })),
+        region: Type.Optional(slug({ description: 'Only hospitals in this region or any region below it (see /v1/regions)', examples: ['chongqing'] })),
+        grade: Type.Optional(Type.Enum([...hospitalGrades], { description: 'Only hospitals of this grade (see HospitalGrade)', examples: ['tertiary_a'] })),
+        type: Type.Optional(Type.Enum([...hospitalTypes], { description: 'Only hospitals of this type (see HospitalType)', examples: ['maternal_child_health'] })),
         ...pagingParameters(hospitalListSpec),
         fields: fieldsParameter(hospitalFields)
       }, { additionalProperties: false }),
@@ -58,9 +65,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { country, city, limit, cursor, sort, count, fields } = request.query
+    const { country, city, region, grade, type, limit, cursor, sort, count, fields } = request.query
     const selected = parseNames(fields, hospitalFields, 'fields')
-    const page = await fastify.hospitalRepository.list({ country, city }, { limit, cursor, sort, count }, selected)
+    const page = await fastify.hospitalRepository.list({ country, city, region, grade, type }, { limit, cursor, sort, count }, selected)
     sendJsonPage(request, reply, page)
     return reply
   })
@@ -76,6 +83,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         200: ref(Hospital, { description: 'The hospital' }),
         400: problemResponse('The slug is malformed or a parameter is unknown'),
+        301: Type.Null({ description: 'The slug is a former slug of the hospital; `Location` holds its URL now' }),
         404: problemResponse('No hospital has this slug'),
         406: problemResponse('The Accept header admits no JSON'),
         500: problemResponse('Unexpected server error')
@@ -102,6 +110,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         200: ref(HospitalTree, { description: 'The hospital and its units as a tree' }),
         400: problemResponse('The slug is malformed or a parameter is unknown'),
+        301: Type.Null({ description: 'The slug is a former slug of the hospital; `Location` holds its tree\'s URL now' }),
         404: problemResponse('No hospital has this slug'),
         406: problemResponse('The Accept header admits no JSON'),
         500: problemResponse('Unexpected server error')

@@ -111,13 +111,14 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'listMetrics',
       summary: 'List figures',
       description: 'Every figure the sources state (beds, staff, annual activity, outcomes, ...), each with its ' +
-        'qualifier (comparator, approximate, exact), period, date and source quote. Filter by unit, hospital, metric, ' +
+        'qualifier (comparator, approximate, exact), period, date and source quote. Filter by unit, hospital, region, metric, ' +
         'category, period kind, qualifier or date stated; sort by date stated (default; undated figures last), value, ' +
         'createdAt or updatedAt. Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page.' +
         observationCsvNote,
       querystring: Type.Object({
         department: Type.Optional(slug({ description: 'Only figures of this unit (its slug or an alias)', examples: ['general-gynecology'] })),
         hospital: Type.Optional(slug({ description: 'Only figures of this hospital\'s units', examples: ['cqhcwc'] })),
+        region: Type.Optional(slug({ description: 'Only figures of the hospitals in this region or any region below it (see /v1/regions)', examples: ['chongqing'] })),
         ...observationFilterParameters,
         ...pagingParameters(observationListSpec),
         include: observationIncludeParameter,
@@ -132,10 +133,10 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { department, hospital, limit, cursor, sort, count, include, fields, format, bom, ...query } = request.query
+    const { department, hospital, region, limit, cursor, sort, count, include, fields, format, bom, ...query } = request.query
     const { includes, selected } = observationSelection(include, fields)
     const page = await fastify.metricRepository.listObservations(
-      { department, hospital, ...observationFilters(query) }, { limit, cursor, sort, count }, includes, selected)
+      { department, hospital, region, ...observationFilters(query) }, { limit, cursor, sort, count }, includes, selected)
     sendJsonPage(request, reply, page, { format, bom, filename: 'metrics', columns: observationColumns, fields })
     return reply
   })
