@@ -11,7 +11,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-# Full install (postinstall runs `prisma generate`), then compile TypeScript to dist/ and make the empty PGlite
+# Full install (postinstall runs `prisma generate`), then compile TypeScript to dist/ (with the dashboard's page,
+# src/dashboard/, copied beside it; its chart library, echarts, is a production dependency) and make the empty PGlite
 # cluster that a new embedded data directory starts from (dist/pglite-cluster.tar.gz).
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app

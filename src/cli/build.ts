@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -14,7 +14,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { exitWithError, OperatorError } from '../lib/fatal.ts'
 import { packageRoot } from '../paths.ts'
 
-// `npm run build` (and so `npm start`): compiles src/ and seed/ to dist/ and makes the empty PGlite cluster new
+// `npm run build` (and so `npm start`): compiles src/ and seed/ to dist/, copies the dashboard's page (src/dashboard/:
+// HTML, plain ES modules and CSS, served as they are) beside the compiled code, and makes the empty PGlite cluster new
 // embedded data directories start from (src/db/pglite-cluster.ts), both at once. TypeScript only emits here
 // (--noCheck: about 40% of a checked build's time); `npm run typecheck` checks, and CI runs it. When nothing that
 // goes into dist/ changed since the last build (a digest of the sources, the compiler settings and the lockfile,
@@ -42,6 +43,13 @@ async function sourceDigest (): Promise<string> {
   const hash = createHash('sha256')
   for (const file of files) hash.update(path.relative(packageRoot, file)).update('\0').update(await readFile(file)).update('\0')
   return hash.digest('hex')
+}
+
+/** The dashboard's files, which are not TypeScript: copied to where the compiled route looks for them. */
+async function copyDashboard (): Promise<void> {
+  const target = path.join(packageRoot, 'dist', 'src', 'dashboard')
+  await rm(target, { recursive: true, force: true })
+  await cp(path.join(packageRoot, 'src', 'dashboard'), target, { recursive: true })
 }
 
 async function compile (): Promise<void> {
@@ -81,7 +89,7 @@ async function main (): Promise<void> {
   const upToDate = built.digest === digest && existsSync(path.join(packageRoot, 'dist', 'src', 'server.js'))
   if (!upToDate) await rm(buildInfoFile, { force: true })
   const [, template] = await Promise.all([
-    upToDate ? undefined : compile(),
+    upToDate ? undefined : compile().then(copyDashboard),
     writeClusterTemplate(pgliteStartParams(16))
   ])
   if (!upToDate) {
