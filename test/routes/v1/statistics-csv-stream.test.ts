@@ -74,6 +74,6 @@ t.test('summary: every unit of every group, not only the first few JSON shows', 
   t.equal(empty.statusCode, 200)
   t.equal(empty.body.split('\r\n').filter((line) => line !== '').length, 1, 'no group: the header row alone')
   const missing = await app.inject('/v1/statistics/summary?format=csv&department=nowhere')
-  t.equal(missing.statusCode, 404, 'a failure reading the first page is still a problem')
+  t.equal(missing.statusCode, 400, 'a failure reading the first page is still a problem')
   t.match(missing.headers['content-type'], /^application\/problem\+json/)
 })

@@ -50,7 +50,7 @@ export interface UnknownValue { parameter: string, value: string }
 export function refuseUnknown (unknown: readonly UnknownValue[] | null): void {
   if (unknown === null || unknown.length === 0) return
   const byParameter = new Map<string, string[]>()
-  for (const { parameter, value } of unknown) byParameter.set(parameter, [...(byParameter.get(parameter) ?? []), value])
+  for (const { parameter, value } of [...unknown].sort((a, b) => a.value.localeCompare(b.value))) byParameter.set(parameter, [...(byParameter.get(parameter) ?? []), value])
   const detail = [...byParameter].map(([parameter, values]) =>
     `No ${parameter === 'metric' ? 'metric has the code' : `${parameter} has the slug`}${values.length > 1 ? 's' : ''} ` +
     `${values.map((value) => `"${value}"`).join(', ')} (see ${lists[parameter] ?? 'the API'})`).join('; ')
