@@ -81,19 +81,35 @@ export interface ScopeFilters {
   metric?: string[]
 }
 
+function unknownChecks (filters: ScopeFilters): Prisma.Sql[] {
+  return (['hospital', 'department', 'metric'] as const).flatMap((parameter) => {
+    const values = filters[parameter]
+    return values === undefined ? [] : [unknownValues[parameter](values)]
+  })
+}
+
+function unknownJson (checks: readonly Prisma.Sql[]): Prisma.Sql {
+  return Prisma.sql`(SELECT json_agg(json_build_object('parameter', parameter, 'value', value)) FROM (${Prisma.join(checks, ' UNION ALL ')}) unknown)`
+}
+
+/** A 400 naming every filter value that names nothing: one statement, none without such filters. */
+export async function refuseUnknownValues (db: Database, filters: ScopeFilters): Promise<void> {
+  const checks = unknownChecks(filters)
+  if (checks.length === 0) return
+  const [row] = await db.$queryRaw<Array<{ unknown: UnknownValue[] | null }>>`SELECT ${unknownJson(checks)} AS unknown`
+  refuseUnknown(row?.unknown ?? null)
+}
+
 /**
  * Checks the filters' values and finds the units the department filter covers, in one statement: a 400 naming every
  * value that names nothing, else the unit ids (undefined without a department filter).
  */
 export async function resolveScope (db: Database, filters: ScopeFilters): Promise<{ unitIds?: string[] }> {
-  const checks = (['hospital', 'department', 'metric'] as const).flatMap((parameter) => {
-    const values = filters[parameter]
-    return values === undefined ? [] : [unknownValues[parameter](values)]
-  })
+  const checks = unknownChecks(filters)
   if (checks.length === 0) return {}
   const departments = filters.department
   const [row] = await db.$queryRaw<Array<{ unknown: UnknownValue[] | null, unitIds: string[] | null }>>`
-    SELECT (SELECT json_agg(json_build_object('parameter', parameter, 'value', value)) FROM (${Prisma.join(checks, ' UNION ALL ')}) unknown) AS unknown,
+    SELECT ${unknownJson(checks)} AS unknown,
       ${departments === undefined ? Prisma.sql`NULL::text[]` : Prisma.sql`ARRAY(SELECT id::text FROM (${unitTreeSql(departments)}) units)`} AS "unitIds"`
   refuseUnknown(row?.unknown ?? null)
   return departments === undefined ? {} : { unitIds: row?.unitIds ?? [] }
