@@ -357,9 +357,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
           examples: ['beds', 'beds,surgeries.annual']
         }),
         period: Type.Optional(Type.String({
-          pattern: '^\\d{4}(?:,\\d{4})*$',
+          pattern: '^(?:19|20)\\d{2}(?:,(?:19|20)\\d{2})*$',
           maxLength: 200,
-          description: `The years: one or a comma-separated list of at most ${filterLimits.period}; every year when left out`,
+          description: `The years (1900 to 2099): one or a comma-separated list of at most ${filterLimits.period}; every year when left out`,
           examples: ['2024', '2021,2022,2023,2024,2025']
         })),
         groupBy: Type.Optional(Type.String({
