@@ -28,6 +28,8 @@ const csvNote = ' Send `Accept: text/csv` or `?format=csv` for CSV (add `bom=tru
 
 /** Rows a CSV stream reads from the database at a time. */
 const csvPageSize = 100
+/** Analytics cells a CSV stream reads at a time: each page totals the whole slice again, so pages are large. */
+const csvAnalyticsPageSize = 1000
 /** Summary groups a CSV stream reads at a time: each comes with every one of its units. */
 const csvSummaryPageSize = 20
 
@@ -398,7 +400,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     if (wantsCsv(request, format)) {
       refusePagingWithCsv(request, ['limit', 'cursor'])
       return streamCsv(request, reply, 'statistics-analytics', analyticsColumns,
-        repository.pages.analytics({ ...slice, limit: csvPageSize }), (page) => JSON.parse(page.data) as Array<Static<typeof AnalyticsCell>>, bom)
+        repository.pages.analytics({ ...slice, limit: csvAnalyticsPageSize }), (page) => JSON.parse(page.data) as Array<Static<typeof AnalyticsCell>>, bom)
     }
     const page = await repository.analytics({ ...slice, limit, ...(cursor === undefined ? {} : { cursor }) })
     linkNext(request, reply, page.nextCursor)
