@@ -2,6 +2,8 @@ import { request as httpRequest } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { CeilingRoute } from './ceiling-server.ts'
 import type { LoadRequest } from './load.ts'
+import { lastFigureYear } from '../seed/synthetic/generator.ts'
+import { defaults } from '../seed/synthetic/region.ts'
 
 // What the bench asks of the app, and how each scenario's ceiling is derived from the app's own answer: the body is
 // fetched once from the app and the ceiling serves those same bytes from memory, so the two differ only in the work
@@ -35,6 +37,13 @@ export const seedParameters: ScenarioParameters = {
 export const departmentListPath = (parameters: ScenarioParameters) => `/v1/departments?hospital=${parameters.hospital}&limit=20`
 export const departmentDetailPath = (parameters: ScenarioParameters) =>
   `/v1/departments/${parameters.department}?include=children,metrics,honors,services`
+
+/** The synthetic generator's years of figures (the last five, at its defaults). */
+const analyticsYears = Array.from({ length: defaults.years }, (_, index) => lastFigureYear - defaults.years + 1 + index)
+
+/** The analytics for the scenario's metric over every hospital and the generator's years, a cell per hospital and year. */
+export const analyticsPath = (parameters: ScenarioParameters) =>
+  `/v1/statistics/analytics?metric=${parameters.metric}&period=${analyticsYears.join(',')}&groupBy=hospital,period`
 
 /** The cached scenarios (against the ceiling); `writes` adds the PATCH, which the seed-only run measures. */
 export function cachedScenarios (parameters: ScenarioParameters, writes: boolean): Scenario[] {

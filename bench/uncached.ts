@@ -3,7 +3,7 @@ import { startApp } from './app-setup.ts'
 import { jsonDifferences } from './json-differences.ts'
 import { compareServers, type LoadSettings, type LoadTarget, type Measurement } from './load.ts'
 import { peakRss, startServer, type ServerProcess } from './processes.ts'
-import { rawAnswer, departmentDetailPath, departmentListPath, type ScenarioParameters } from './scenarios.ts'
+import { analyticsPath, rawAnswer, departmentDetailPath, departmentListPath, type ScenarioParameters } from './scenarios.ts'
 
 // The app with its caches off (every request builds its answer) against the SQL-built JSON reference
 // (bench/reference-server.ts) and, for the department list, the naive Prisma route, all on one database; then the
@@ -11,7 +11,7 @@ import { rawAnswer, departmentDetailPath, departmentListPath, type ScenarioParam
 // its own uncached 200 of the same URL.
 
 /** Which target of the issue a scenario's figures count towards. */
-export type UncachedTarget = 'list' | 'detail' | 'figures' | 'summary' | 'search'
+export type UncachedTarget = 'list' | 'detail' | 'figures' | 'summary' | 'search' | 'analytics'
 
 export interface UncachedScenario {
   id: string
@@ -40,7 +40,10 @@ export function uncachedScenarios (parameters: ScenarioParameters): UncachedScen
     { id: 'honors', name: 'honors list', path: `/v1/honors?hospital=${parameters.hospital}&limit=20`, target: 'list', reference: true },
     // The first page of groups (default limit, each with its first units); its p99 is a target of its own.
     { id: 'statistics-summary', name: 'statistics summary', path: '/v1/statistics/summary', target: 'summary', reference: true },
-    { id: 'search', name: 'search', path: `/v1/search?q=${encodeURIComponent(parameters.searchQuery)}`, target: 'search', reference: true }
+    { id: 'search', name: 'search', path: `/v1/search?q=${encodeURIComponent(parameters.searchQuery)}`, target: 'search', reference: true },
+    // Issue 26: one metric over every hospital and the generator's five years, a cell per hospital and year, ranked,
+    // with the change from the year before (the first page of cells, the default 100). No reference answers it.
+    { id: 'statistics-analytics', name: 'analytics: metric × hospitals × 5 years', path: analyticsPath(parameters), target: 'analytics', reference: false }
   ]
 }
 

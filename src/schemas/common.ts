@@ -18,16 +18,26 @@ export function refById<T = Record<string, unknown>> (id: string, options: { des
   return Type.Unsafe<T>({ $ref: `${id}#`, ...options })
 }
 
+const slugPattern = '[a-z0-9]+(?:-[a-z0-9]+)*'
+
 /** A slug as a path or query parameter (inline, so every parameter documents its own pattern and example). */
 export function slug (options: { description?: string, examples?: string[] } = {}) {
   return Type.String({
-    pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$',
+    pattern: `^${slugPattern}$`,
     minLength: 1,
     maxLength: 120,
     description: 'Lower-case words joined by hyphens',
     examples: ['general-gynecology'],
     ...options
   })
+}
+
+/**
+ * A query parameter of one or more comma-separated slugs; how many it takes is checked after validation (see
+ * statistics/scope-sql.ts), so that the 400 says the limit rather than that a pattern failed.
+ */
+export function slugList (options: { description: string, examples: string[] }) {
+  return Type.String({ pattern: `^${slugPattern}(?:,${slugPattern})*$`, minLength: 1, maxLength: 12_100, ...options })
 }
 
 export const IsoDate = Type.String({

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { HospitalReference, IsoDate, PageInfo, ref, SourceReference, UnitReference } from './common.ts'
-import { MetricDefinitionSummary } from './metrics.ts'
+import { MetricCategory, MetricDefinitionSummary } from './metrics.ts'
 
 export const QualifiedValue = Type.Object({
   value: Type.Number({ description: 'The central figure: the sum (or quotient) of the stated values', examples: [30000] }),
@@ -127,4 +127,80 @@ export const Coverage = Type.Object({
   page: ref(PageInfo)
 }, { $id: 'Coverage', description: 'Which metrics each unit reports, and which are missing', additionalProperties: false })
 
-export const schemas = [QualifiedValue, SummaryUnit, SummaryGroup, Summary, SummaryUnits, RatioInput, UnitRatio, UnitRatios, Ratios, TimeseriesPoint, Timeseries, UnitCoverage, Coverage]
+const nullableQualified = (description: string) => Type.Union([ref(QualifiedValue), Type.Null()], { description })
+
+export const AnalyticsRank = Type.Object({
+  position: Type.Integer({ minimum: 1, description: 'Place by value, largest first, among the cells of the same metric and period that have a value (ties share it); at equal values a lower bound ("more than") goes before an exact figure and an upper bound ("nearly") after', examples: [2] }),
+  of: Type.Integer({ minimum: 1, description: 'How many cells are ranked', examples: [3] }),
+  best: Type.Integer({ minimum: 1, description: 'The best place the intervals allow: 1 + the cells certainly above', examples: [1] }),
+  worst: Type.Integer({ minimum: 1, description: 'The worst place the intervals allow: `best` + the cells it overlaps', examples: [3] }),
+  uncertain: Type.Boolean({ description: 'The interval overlaps another cell\'s, so the order between them is not known (`best` < `worst`)' }),
+  overlapCount: Type.Integer({ minimum: 0, description: 'How many cells it overlaps (neither certainly above nor below, and not an exact tie)' }),
+  overlaps: Type.Array(Type.String(), {
+    maxItems: 10,
+    description: 'The members it overlaps (their slugs, joined by `/` when grouped by more than one dimension), nearest in value first, at most 10',
+    examples: [['hospital-b']]
+  })
+}, { $id: 'AnalyticsRank', description: 'Where a cell stands among the cells of its metric and period, as far as the qualifiers allow', additionalProperties: false })
+
+export const AnalyticsChange = Type.Object({
+  fromYear: Type.Integer({ examples: [2019] }),
+  fromCount: Type.Integer({ minimum: 1, description: 'How many figures the previous year\'s cell totals (compare with `count`)' }),
+  from: ref(QualifiedValue),
+  difference: ref(QualifiedValue),
+  ratio: nullableQualified('This year over the previous; null when the previous value is zero'),
+  ratioAbsent: Type.Union([Type.String(), Type.Null()], { description: 'Why there is no ratio, when there is none', examples: [null] })
+}, {
+  $id: 'AnalyticsChange',
+  description: 'The change from the same cell one year earlier: the interval of the difference (this year\'s lower bound less ' +
+    'the previous upper one, and the other way round) and of the ratio, each with its qualifier',
+  additionalProperties: false
+})
+
+export const AnalyticsCell = Type.Object({
+  metric: Type.String({ description: 'The metric code', examples: ['beds'] }),
+  period: Type.Object({
+    year: Type.Integer({ description: 'The year the figures\' periods end in (or, for figures that state no end, the year they were stated)', examples: [2020] }),
+    kind: Type.Enum(['annual', 'span', 'cumulative', 'point']),
+    duration: Type.Union([Type.String(), Type.Null()], { examples: [null] })
+  }, { additionalProperties: false }),
+  hospital: Type.Optional(ref(HospitalReference)),
+  department: Type.Optional(ref(UnitReference)),
+  value: nullableQualified('The total of the cell\'s figures (each unit\'s that counts), qualifier-aware; null for an average or a rate over more than one unit'),
+  absent: Type.Union([Type.String(), Type.Null()], { description: 'Why there is no value, when there is none' }),
+  count: Type.Integer({ minimum: 1, description: 'How many figures (one per unit) the cell totals', examples: [12] }),
+  rank: Type.Union([ref(AnalyticsRank), Type.Null()], { description: 'Null when the cells are not grouped by hospital or unit, or the cell has no value' }),
+  change: Type.Union([ref(AnalyticsChange), Type.Null()], { description: 'Null when the year before has no cell of the same members and period' }),
+  observationIds: Type.Array(Type.String({ format: 'uuid' }), {
+    maxItems: 20,
+    description: 'The figures totalled (the first 20 by unit slug); each is GET /v1/metrics/{id}'
+  }),
+  links: Type.Object({
+    breakdown: Type.Union([Type.String(), Type.Null()], {
+      description: 'The same slice narrowed to this cell, one unit a cell: every figure behind it. Null when the cell is one unit\'s already',
+      examples: ['/v1/statistics/analytics?metric=beds&period=2020&hospital=cqhcwc&groupBy=department']
+    })
+  }, { additionalProperties: false })
+}, {
+  $id: 'AnalyticsCell',
+  description: 'One metric, one year and period, and one member of each grouped dimension: the total of the figures behind it with its bounds',
+  additionalProperties: false
+})
+
+export const AnalyticsMetric = Type.Object({
+  code: Type.String({ examples: ['beds'] }),
+  name: Type.String({ examples: ['Beds'] }),
+  unit: Type.String({ examples: ['{bed}'] }),
+  unitLabel: Type.String({ examples: ['beds'] }),
+  category: ref(MetricCategory),
+  additive: Type.Boolean({ description: 'Whether it may be summed across units' })
+}, { $id: 'AnalyticsMetric', additionalProperties: false })
+
+export const Analytics = Type.Object({
+  metrics: Type.Array(ref(AnalyticsMetric)),
+  groupBy: Type.Array(Type.String(), { description: 'The cells\' dimensions, in their sort order', examples: [['hospital', 'period', 'metric']] }),
+  data: Type.Array(ref(AnalyticsCell)),
+  page: ref(PageInfo)
+}, { $id: 'Analytics', description: 'A page of cells of a slice of metric × period × hospital or unit', additionalProperties: false })
+
+export const schemas = [QualifiedValue, SummaryUnit, SummaryGroup, Summary, SummaryUnits, RatioInput, UnitRatio, UnitRatios, Ratios, TimeseriesPoint, Timeseries, UnitCoverage, Coverage, AnalyticsRank, AnalyticsChange, AnalyticsCell, AnalyticsMetric, Analytics]

@@ -140,8 +140,9 @@ t.test('enums have the values Prisma maps them to, in order', async (t) => {
 t.test('primary keys, unique constraints and indexes match', async (t) => {
   const rows = await query<{ table: string, primary: boolean, unique: boolean, columns: string[] }>(`
     SELECT t.relname AS table, ix.indisprimary AS primary, ix.indisunique AS unique,
+           -- The key columns only: schema.prisma cannot write an index's INCLUDE columns.
            array(SELECT a.attname::text FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
-                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
+                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE k.ord <= ix.indnkeyatts ORDER BY k.ord) AS columns
     FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
     WHERE n.nspname = current_schema() AND t.relname <> '_prisma_migrations'
       -- Expression indexes (full-text search) cannot be written in schema.prisma; Prisma leaves them alone.

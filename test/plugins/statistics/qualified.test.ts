@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import {
-  admits, describe, fromStated, isExact, ratio, sum, type ComparatorSymbol, type QualifiedFigure
+  admits, certainlyAbove, describe, difference, fromStated, isExact, ratio, sum, type ComparatorSymbol, type QualifiedFigure
 } from '../../../src/plugins/app/statistics/qualified.ts'
 
 // A stated figure together with a true value the statement allows: the brute-force side of the comparison.
@@ -83,4 +83,9 @@ t.test('the rules as the issue states them', async (t) => {
   if ('figure' in overOpen) t.match(describe(overOpen.figure), { upper: 88 / 36, upperInclusive: false, comparator: '<' })
   t.same(ratio(exact(88), exact(0)), { absent: 'the denominator is zero' }, 'never divide by zero, and say why')
   t.throws(() => fromStated(-1, null, false), RangeError)
+})
+
+t.test('a difference admits every change the inputs allow; "certainly above" is never wrong (brute force)', async () => {
+  fc.assert(fc.property(stated, stated, (a, b) => admits(difference(figureOf(a), figureOf(b)), a.truth - b.truth)), { numRuns: 5000 })
+  fc.assert(fc.property(stated, stated, (a, b) => !certainlyAbove(figureOf(a), figureOf(b)) || a.truth > b.truth), { numRuns: 5000 })
 })

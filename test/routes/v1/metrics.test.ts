@@ -103,9 +103,12 @@ t.test('department (slug or alias) and hospital filters', async (t) => {
   t.same(await codes(t, 'department=twins-department'), twinCodes)
   t.same(await codes(t, 'department=obstetrics-second-department'), twinCodes, 'an alias names the same unit')
   t.same(await codes(t, 'department=medical-examination-center'), ['facility.floor_area'])
-  t.same(await codes(t, 'department=cardiology'), [], 'an unknown unit matches nothing')
+  t.equal((await app.inject('/v1/metrics?department=cardiology')).statusCode, 400, 'an unknown unit is a 400')
   t.equal((await codes(t, 'hospital=cqhcwc')).length, 20)
-  t.same(await codes(t, 'hospital=another-hospital'), [])
+  const unknown = await app.inject('/v1/metrics?hospital=cqhcwc,another-hospital&metric=beds,heartbeats')
+  t.equal(unknown.statusCode, 400, 'a hospital or metric that does not exist is named, not an empty page')
+  t.match(unknown.json(), { detail: /No hospital has the slug "another-hospital".*No metric has the code "heartbeats"/ })
+  t.same((await codes(t, 'department=twins-department,medical-examination-center')).sort(), [...twinCodes, 'facility.floor_area'].sort(), 'several units')
   t.equal((await codes(t, 'hospital=cqhcwc&department=general-gynecology')).length, 17, 'both unit conditions apply')
 })
 
@@ -115,7 +118,7 @@ t.test('metric filter: one code or a comma-separated list', async (t) => {
   t.equal(one.data.length, 1)
   t.same(await codes(t, 'metric=staff.doctors,staff.nurses'), ['staff.doctors', 'staff.nurses'])
   t.same(await codes(t, 'metric=staff.doctors,staff.doctors'), ['staff.doctors'], 'a repeated code counts once')
-  t.same(await codes(t, 'metric=staff.unknown'), [])
+  t.equal((await app.inject('/v1/metrics?metric=staff.unknown')).statusCode, 400, 'an unknown metric code is named')
   t.same(await codes(t, 'metric=beds&category=staffing'), [], 'metric and category both apply')
 })
 

@@ -90,4 +90,10 @@ t.test('an uncached statistic costs at most three statements', async (t) => {
   }
   const { statements } = await measure(t, '/v1/statistics/summary')
   t.equal(statements, 1, 'the whole summary, every group and every unit\'s figure, is one statement')
+  for (const url of [
+    '/v1/statistics/analytics?metric=beds,staff.total&groupBy=hospital,period',
+    '/v1/statistics/analytics?metric=beds&hospital=cqhcwc&department=women-health-care-division,general-gynecology&groupBy=department'
+  ]) {
+    t.equal((await measure(t, url)).statements, 1, `${url}: the filters' check, the cells, their ranks and changes in one statement`)
+  }
 })

@@ -70,10 +70,10 @@ t.test('summary: every unit of every group, not only the first few JSON shows', 
   t.match(json.json(), { data: [{ unitCount: 31, units: { length: 5 }, total: { value: 88 + (30 * 31) / 2, comparator: '>' } }] })
   t.ok((chunks.get('/v1/statistics/summary?format=csv&metric=beds') ?? 0) > 1)
 
-  const empty = await app.inject('/v1/statistics/summary?format=csv&hospital=nowhere-hospital')
+  const empty = await app.inject('/v1/statistics/summary?format=csv&hospital=cqhcwc&metric=beds&periodKind=annual')
   t.equal(empty.statusCode, 200)
   t.equal(empty.body.split('\r\n').filter((line) => line !== '').length, 1, 'no group: the header row alone')
   const missing = await app.inject('/v1/statistics/summary?format=csv&department=nowhere')
-  t.equal(missing.statusCode, 404, 'a failure reading the first page is still a problem')
+  t.equal(missing.statusCode, 400, 'a failure reading the first page is still a problem')
   t.match(missing.headers['content-type'], /^application\/problem\+json/)
 })

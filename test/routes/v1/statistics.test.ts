@@ -113,8 +113,9 @@ t.test('filters: department (with the units below it), category, metric, period 
   t.equal(byAlias.length, 2)
   const annual = await summary('?periodKind=annual')
   t.ok(annual.length > 0 && annual.every((candidate) => candidate.period.kind === 'annual'))
-  const none = await summary('?hospital=another-hospital')
-  t.same(none, [])
+  const unknown = await app.inject('/v1/statistics/summary?hospital=cqhcwc,another-hospital')
+  t.equal(unknown.statusCode, 400, 'a hospital that does not exist is named, not an empty answer')
+  t.match(unknown.json(), { detail: /No hospital has the slug "another-hospital"/ })
 })
 
 interface SummaryPage { data: Group[], page: { limit: number, nextCursor: string | null } }
@@ -179,7 +180,7 @@ t.test('groups come a page at a time; each shows its first units, counts them al
     ['?hospital=cqhcwc&metric=beds&periodKind=weekly', 400, /periodKind must be one of/],
     ['?hospital=cqhcwc&metric=beds&periodKind=annual&periodDuration=1Y', 400, /periodDuration must match pattern/],
     ['?hospital=cqhcwc&metric=beds&periodKind=point&periodStart=2021-13-40', 400, /periodStart must match format/],
-    ['?hospital=cqhcwc&metric=beds&periodKind=point&department=nowhere', 404, /nowhere/],
+    ['?hospital=cqhcwc&metric=beds&periodKind=point&department=nowhere', 400, /No department has the slug "nowhere"/],
     [`?hospital=cqhcwc&metric=beds&periodKind=point&cursor=${encodeURIComponent(String(beds.page.nextCursor ?? (await app.inject('/v1/statistics/summary?limit=1')).json<SummaryPage>().page.nextCursor))}`, 400, /another list/]
   ]
   for (const [query, status, detail] of cases) {
@@ -194,7 +195,8 @@ t.test('groups come a page at a time; each shows its first units, counts them al
 
 t.test('bad input', async (t) => {
   const cases: Array<[string, number, RegExp]> = [
-    ['?department=nowhere', 404, /nowhere/],
+    ['?department=nowhere', 400, /No department has the slug "nowhere"/],
+    ['?metric=beds,heartbeats', 400, /No metric has the code "heartbeats"/],
     ['?category=money', 400, /category must be one of/],
     ['?metric=Beds!', 400, /metric must match pattern/],
     ['?periodKind=weekly', 400, /periodKind must be one of/],
@@ -257,7 +259,7 @@ t.test('units without inputs have no ratios; a zero denominator is absent with i
   const pages = await everyPage<UnitRatios>(t, '/v1/statistics/ratios?limit=1', 'Ratios', fresh)
   t.same(pages.map((page) => page.map((unit) => unit.department.slug)), [['general-gynecology'], ['twins-department']], 'a unit a page, by slug')
 
-  for (const [query, status] of [['?ratio=happiness', 400], ['?department=nowhere', 404], ['?sort=code', 400]] as const) {
+  for (const [query, status] of [['?ratio=happiness', 400], ['?department=nowhere', 400], ['?sort=code', 400]] as const) {
     const response = await fresh.inject(`/v1/statistics/ratios${query}`)
     t.equal(response.statusCode, status, query)
     t.match(response.headers['content-type'], /^application\/problem\+json/)
@@ -296,7 +298,7 @@ t.test('timeseries: points in time with bounds, oldest first, undated last', asy
   const one = (await fresh.inject('/v1/statistics/timeseries?metric=beds&department=obstetrics-second-department')).json<{ data: Point[] }>()
   t.equal(one.data.length, 1)
 
-  for (const [query, status] of [['', 400], ['?metric=Beds', 400], ['?metric=heartbeats', 404], ['?metric=beds&department=nowhere', 404], ['?metric=beds&limit=0', 400], ['?metric=beds&cursor=x.y', 400]] as const) {
+  for (const [query, status] of [['', 400], ['?metric=Beds', 400], ['?metric=heartbeats', 404], ['?metric=beds&department=nowhere', 400], ['?metric=beds&limit=0', 400], ['?metric=beds&cursor=x.y', 400]] as const) {
     const response = await fresh.inject(`/v1/statistics/timeseries${query}`)
     t.equal(response.statusCode, status, query || '(no metric)')
     t.match(response.headers['content-type'], /^application\/problem\+json/)
@@ -325,7 +327,7 @@ t.test('coverage: reported and missing metrics per unit', async (t) => {
   const staffing = (await fresh.inject('/v1/statistics/coverage?category=staffing&department=women-health-care-division')).json<typeof body>()
   t.equal(staffing.metrics.length, 6)
   t.same(staffing.data.map((unit) => [unit.department.slug, unit.completeness]), [['general-gynecology', 1], ['women-health-care-division', 0]])
-  for (const [query, status] of [['?category=money', 400], ['?department=nowhere', 404]] as const) {
+  for (const [query, status] of [['?category=money', 400], ['?department=nowhere', 400]] as const) {
     t.equal((await fresh.inject(`/v1/statistics/coverage${query}`)).statusCode, status, query)
   }
 })

@@ -18,6 +18,16 @@ export function periodEnd (row: string): Sql {
   return sql`COALESCE(${column(row, 'period_end')}, ${column(row, 'stated_on')})`
 }
 
+/**
+ * Whether a figure's period ends (as `periodEnd` says) on or after `from` and before `to` (YYYY-MM-DD), written as two
+ * conditions on the columns rather than one on the COALESCE, so that PostgreSQL estimates how many rows match.
+ */
+export function periodEndWithin (row: string, from: string, to: string): Sql {
+  const end = column(row, 'period_end')
+  const stated = column(row, 'stated_on')
+  return sql`((${end} >= ${from}::date AND ${end} < ${to}::date) OR (${end} IS NULL AND ${stated} >= ${from}::date AND ${stated} < ${to}::date))`
+}
+
 /** Whether the figures `a` and `b` are of the same unit, metric and period (kind, duration and window; not its wording). */
 export function sameFigure (a: string, b: string): Sql {
   return sql`${column(a, 'unit_id')} = ${column(b, 'unit_id')} AND ${column(a, 'metric_id')} = ${column(b, 'metric_id')}

@@ -44,9 +44,10 @@ export const metricDefinitionListSpec: ListSpec = {
 export interface ObservationFilters {
   /** The unit's id: the per-unit route resolves the slug first, so that a missing unit is a 404, not an empty page. */
   unitId?: string
-  /** A unit's slug or one of its aliases. */
-  department?: string
-  hospital?: string
+  /** Units' slugs or aliases: a figure of any of them matches. */
+  department?: string[]
+  /** Hospital slugs: a figure of a unit of any of them matches. */
+  hospital?: string[]
   /** A region's slug: figures of the units of hospitals in it or below it. */
   region?: string
   /** Metric codes; a figure of any of them matches. */
@@ -76,9 +77,9 @@ const observationSortColumns = { statedOn: sql`o.stated_on`, value: sql`o.value`
 function observationSql (filters: ObservationFilters): Sql {
   const conditions: Sql[] = [sql`TRUE`]
   if (filters.unitId !== undefined) conditions.push(sql`o.unit_id = ${filters.unitId}::uuid`)
-  if (filters.department !== undefined) conditions.push(unitWithSlug(sql`o.unit_id`, filters.department))
+  if (filters.department !== undefined) conditions.push(sql`(${join(filters.department.map((slug) => unitWithSlug(sql`o.unit_id`, slug)), ' OR ')})`)
   if (filters.hospital !== undefined) {
-    conditions.push(sql`o.unit_id IN (SELECT u.id FROM unit u JOIN hospital h ON h.id = u.hospital_id WHERE h.slug = ${filters.hospital})`)
+    conditions.push(sql`o.unit_id IN (SELECT u.id FROM unit u JOIN hospital h ON h.id = u.hospital_id WHERE h.slug IN (${join(filters.hospital)}))`)
   }
   if (filters.region !== undefined) {
     conditions.push(sql`o.unit_id IN (SELECT ru.id FROM unit ru WHERE ${hospitalInRegion(sql`ru.hospital_id`, filters.region)})`)

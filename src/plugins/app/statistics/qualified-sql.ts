@@ -1,15 +1,18 @@
 import { Prisma } from '../../../generated/prisma/client.ts'
+import { zeroDenominator } from './qualified.ts'
 
-// lib/qualified.ts's arithmetic for sums, written as SQL so PostgreSQL can total a group of any size and send the
+// lib/qualified.ts's arithmetic for sums, differences and ratios, written as SQL so PostgreSQL can total a group of any size and send the
 // JSON. A stated figure is an interval around its value: it has a lower bound unless its comparator is < or <= or it
 // is an unqualified approximation, and an upper bound unless its comparator is > or >= or it is an unqualified
 // approximation; the bound is the value itself, inclusive unless the comparator is strict. A sum adds bounds side by
 // side, so its lower bound exists when every input has one (and is then the sum of the values), is inclusive when
-// every input's is, and so on; any approximate input makes it approximate. test/plugins/statistics/qualified-sql.test.ts
+// every input's is, and so on; any approximate input makes it approximate. Differences and ratios cross the bounds
+// (a's lower with b's upper), so every bound of every result is still its value, which is what lets these parts stay
+// booleans. test/plugins/statistics/qualified-sql.test.ts
 // compares these expressions with qualified.ts on the seed and on generated figures.
 
 /** The parts of a figure's interval, as SQL boolean expressions (per row, or aggregated over a group). */
-interface IntervalParts {
+export interface IntervalParts {
   value: Prisma.Sql
   hasLower: Prisma.Sql
   lowerInclusive: Prisma.Sql
@@ -42,6 +45,53 @@ export function sumInterval (figure: IntervalParts): IntervalParts {
     upperInclusive: Prisma.sql`bool_and(${figure.upperInclusive})`,
     approximate: Prisma.sql`bool_or(${figure.approximate})`
   }
+}
+
+/** The interval of a - b (qualified.ts's `difference`): a side is known when both bounds it crosses are. */
+export function differenceInterval (a: IntervalParts, b: IntervalParts): IntervalParts {
+  const hasLower = Prisma.sql`(${a.hasLower} AND ${b.hasUpper})`
+  const hasUpper = Prisma.sql`(${a.hasUpper} AND ${b.hasLower})`
+  return {
+    value: Prisma.sql`(${a.value} - ${b.value})`,
+    hasLower,
+    lowerInclusive: Prisma.sql`(${hasLower} AND ${a.lowerInclusive} AND ${b.upperInclusive})`,
+    hasUpper,
+    upperInclusive: Prisma.sql`(${hasUpper} AND ${a.upperInclusive} AND ${b.lowerInclusive})`,
+    approximate: Prisma.sql`(${a.approximate} OR ${b.approximate})`
+  }
+}
+
+/**
+ * The interval of a / b for non-negative figures (qualified.ts's `ratio`); its value is null when b's is zero, which
+ * `ratioAbsent` explains. A bound is reached when both crossed bounds are, or when the numerator is zero.
+ */
+export function ratioInterval (a: IntervalParts, b: IntervalParts): IntervalParts {
+  const hasLower = Prisma.sql`(${a.hasLower} AND ${b.hasUpper})`
+  const hasUpper = Prisma.sql`(${a.hasUpper} AND ${b.hasLower})`
+  return {
+    value: Prisma.sql`(${a.value} / NULLIF(${b.value}, 0))`,
+    hasLower,
+    lowerInclusive: Prisma.sql`(${hasLower} AND ${a.lowerInclusive} AND (${b.upperInclusive} OR ${a.value} = 0))`,
+    hasUpper,
+    upperInclusive: Prisma.sql`(${hasUpper} AND ${a.upperInclusive} AND (${b.lowerInclusive} OR ${a.value} = 0))`,
+    approximate: Prisma.sql`(${a.approximate} OR ${b.approximate})`
+  }
+}
+
+/** Why a / b has no value (qualified.ts's reason), or null when it has one. */
+export function ratioAbsent (b: IntervalParts): Prisma.Sql {
+  return Prisma.sql`CASE WHEN ${b.value} = 0 THEN ${zeroDenominator} END`
+}
+
+/** qualified.ts's `certainlyAbove`: a's lower bound above b's upper one, or on it when either is strict. */
+export function certainlyAbove (a: IntervalParts, b: IntervalParts): Prisma.Sql {
+  return Prisma.sql`(${a.hasLower} AND ${b.hasUpper} AND (${a.value} > ${b.value} OR
+    (${a.value} = ${b.value} AND NOT (${a.lowerInclusive} AND ${b.upperInclusive}))))`
+}
+
+/** Whether the interval is one exact figure: nothing hedged and both sides reached (qualified.ts's `isExact`). */
+export function isExact (parts: IntervalParts): Prisma.Sql {
+  return Prisma.sql`(NOT ${parts.approximate} AND ${parts.lowerInclusive} AND ${parts.upperInclusive})`
 }
 
 /** Columns holding an interval's parts, under `prefix`_value, `prefix`_has_lower, ... */
@@ -86,5 +136,5 @@ export function qualifiedJson (parts: IntervalParts): Prisma.Sql {
       WHEN ${parts.hasUpper} AND NOT ${parts.hasLower} THEN CASE WHEN ${parts.upperInclusive} THEN '<=' ELSE '<' END
     END,
     'approximate', ${parts.approximate},
-    'exact', NOT ${parts.approximate} AND ${parts.lowerInclusive} AND ${parts.upperInclusive})`
+    'exact', ${isExact(parts)})`
 }

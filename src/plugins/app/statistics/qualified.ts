@@ -3,7 +3,7 @@
 //   "more than 30,000"   comparator > (30000, open)        "at least" >= [30000, open)
 //   "nearly 100,000"     comparator < (open, 100000), approximate
 //   "about 3000"         approximate: both sides unknown, value 3000
-// Sums add bounds side by side and ratios divide the crossed bounds; a side that is open in an input stays open in
+// Sums add bounds side by side, differences subtract the crossed bounds and ratios divide them; a side that is open in an input stays open in
 // the result, and any approximate input makes the result approximate. The figures are counts, areas, rates and the
 // like, so they are non-negative; ratios rely on that.
 
@@ -62,6 +62,19 @@ export function sum (figures: QualifiedFigure[]): QualifiedFigure {
   }), zero)
 }
 
+/**
+ * a - b, for a change from b to a: the smallest difference takes a's lower bound less b's upper one, and the other way
+ * round, so a side is known only when both of the bounds it crosses are. Unlike the other results it may be negative.
+ */
+export function difference (a: QualifiedFigure, b: QualifiedFigure): QualifiedFigure {
+  return {
+    value: a.value - b.value,
+    lower: combine(a.lower, b.upper, (x, y) => x - y),
+    upper: combine(a.upper, b.lower, (x, y) => x - y),
+    approximate: a.approximate || b.approximate
+  }
+}
+
 /** x / y is reached when both are reached, or when x is 0 (then the quotient is 0 whatever y is). */
 function quotientBound (numerator: Bound, denominator: Bound): Bound {
   return {
@@ -70,11 +83,14 @@ function quotientBound (numerator: Bound, denominator: Bound): Bound {
   }
 }
 
+/** Why a ratio has no value when its denominator's stated value is zero. */
+export const zeroDenominator = 'the denominator is zero'
+
 export type RatioResult = { figure: QualifiedFigure } | { absent: string }
 
 /** numerator / denominator for non-negative figures; absent (with the reason) when it would divide by zero. */
 export function ratio (numerator: QualifiedFigure, denominator: QualifiedFigure): RatioResult {
-  if (denominator.value === 0) return { absent: 'the denominator is zero' }
+  if (denominator.value === 0) return { absent: zeroDenominator }
   if (denominator.upper !== null && denominator.upper.value === 0) return { absent: 'the denominator is at most zero' }
   // The smallest quotient takes the smallest numerator over the largest denominator, and the other way round; a
   // denominator that may be arbitrarily large leaves the lower side open (the issue's rule), and one that may be
@@ -115,6 +131,16 @@ export function describe (figure: QualifiedFigure): QualifiedValue {
     approximate: figure.approximate,
     exact: isExact(figure)
   }
+}
+
+/**
+ * Whether every true value `a` allows is above every one `b` allows: a's lower bound lies above b's upper bound (or
+ * on it, when either side is strict). Rankings use it: where neither of two figures is certainly above the other,
+ * their intervals overlap and their order is not known.
+ */
+export function certainlyAbove (a: QualifiedFigure, b: QualifiedFigure): boolean {
+  if (a.lower === null || b.upper === null) return false
+  return a.lower.value > b.upper.value || (a.lower.value === b.upper.value && !(a.lower.inclusive && b.upper.inclusive))
 }
 
 /** Whether a true value is consistent with the figure's bounds. */

@@ -1,7 +1,8 @@
 import type { Static } from 'typebox'
 import { periodColumns, qualifierColumns, sourceColumns } from '../metrics/observation-csv.ts'
 import type { CsvColumn } from '../../../lib/csv.ts'
-import type { Coverage, Ratios, Summary, Timeseries } from '../../../schemas/statistics.ts'
+import type { Analytics, Coverage, Ratios, Summary, Timeseries } from '../../../schemas/statistics.ts'
+import { dimensionNames } from './analytics-dimensions.ts'
 
 // The statistics as CSV rows: one row per fact, with the qualifier columns every figure has (lib/csv-tables.ts).
 
@@ -91,4 +92,34 @@ export const coverageColumns: Array<Column<UnitCoverageBody>> = [
   { name: 'completeness', description: 'reportedCount / (reportedCount + missingCount)', value: (row) => row.completeness },
   { name: 'reported', description: 'metric codes reported, space-separated', value: (row) => row.reported.join(' ') },
   { name: 'missing', description: 'metric codes missing, space-separated', value: (row) => row.missing.join(' ') }
+]
+
+type AnalyticsCellBody = Static<typeof Analytics>['data'][number]
+
+/** One row per cell: a column for every dimension (empty when the cells are not grouped by it). */
+export const analyticsColumns: Array<Column<AnalyticsCellBody>> = [
+  { name: 'metric', description: 'metric code', value: (cell) => cell.metric },
+  { name: 'year', description: 'the year the figures\' periods end in', value: (cell) => cell.period.year },
+  { name: 'periodKind', description: 'annual, span, cumulative or point', value: (cell) => cell.period.kind },
+  { name: 'periodDuration', description: 'ISO 8601 duration, when stated', value: (cell) => cell.period.duration },
+  ...dimensionNames.map((name): Column<AnalyticsCellBody> => ({
+    name, description: `${name} slug, empty when not grouped by ${name}`, value: (cell) => cell[name]?.slug ?? null
+  })),
+  ...qualifierColumns((cell: AnalyticsCellBody) => cell.value),
+  { name: 'absent', description: 'why there is no value, when there is none', value: (cell) => cell.absent },
+  { name: 'count', description: 'how many figures the cell totals', value: (cell) => cell.count },
+  { name: 'rank', description: 'place by value among the cells of its metric and period', value: (cell) => cell.rank?.position ?? null },
+  { name: 'rankOf', description: 'how many cells are ranked', value: (cell) => cell.rank?.of ?? null },
+  { name: 'rankBest', description: 'the best place the intervals allow', value: (cell) => cell.rank?.best ?? null },
+  { name: 'rankWorst', description: 'the worst place the intervals allow', value: (cell) => cell.rank?.worst ?? null },
+  { name: 'rankUncertain', description: 'true when its interval overlaps another cell\'s', value: (cell) => cell.rank?.uncertain ?? null },
+  { name: 'overlaps', description: 'the members it overlaps (at most 10), space-separated', value: (cell) => cell.rank?.overlaps.join(' ') ?? null },
+  { name: 'changeFromYear', description: 'the year the change is from', value: (cell) => cell.change?.fromYear ?? null },
+  { name: 'changeLower', description: 'lower bound of the difference, empty when unknown', value: (cell) => cell.change?.difference.lower ?? null },
+  { name: 'changeValue', description: 'the difference of the values', value: (cell) => cell.change?.difference.value ?? null },
+  { name: 'changeUpper', description: 'upper bound of the difference, empty when unknown', value: (cell) => cell.change?.difference.upper ?? null },
+  { name: 'ratioLower', description: 'lower bound of this year over the previous, empty when unknown', value: (cell) => cell.change?.ratio?.lower ?? null },
+  { name: 'ratioValue', description: 'this year\'s value over the previous', value: (cell) => cell.change?.ratio?.value ?? null },
+  { name: 'ratioUpper', description: 'upper bound of this year over the previous, empty when unknown', value: (cell) => cell.change?.ratio?.upper ?? null },
+  { name: 'observationIds', description: 'the figures totalled (the first 20), space-separated', value: (cell) => cell.observationIds.join(' ') }
 ]

@@ -10,7 +10,9 @@ import { ratioDefinitions } from './ratios.ts'
 import { isoDate, sourceReference } from './figure-presenter.ts'
 import type { Coverage, Timeseries, UnitRatios } from '../../../schemas/statistics.ts'
 import { isGroupKey, keyCursor, type KeyCursor } from './statistics-cursor.ts'
-import { ratioInputsPage, timeseriesPage, unitCoverage, unitTreeIds, type FigureRow, type PointKey } from './statistics-sql.ts'
+import { ratioInputsPage, timeseriesPage, unitCoverage, type FigureRow, type PointKey } from './statistics-sql.ts'
+import { refuseUnknown, resolveScope } from './scope-sql.ts'
+import { analyticsPage, type AnalyticsSlice } from './analytics-sql.ts'
 import { firstGroupKey, summaryPage, summaryUnitsPage, type GroupIdentity } from './summary-sql.ts'
 
 declare module 'fastify' {
@@ -19,23 +21,25 @@ declare module 'fastify' {
   }
 }
 
-export interface SummaryFilters {
-  hospital?: string
-  department?: string
+/** Hospital and department slugs (each department with the units below it): a figure of any of them counts. */
+export interface PlaceFilters {
+  hospital?: string[]
+  department?: string[]
+}
+
+export interface SummaryFilters extends PlaceFilters {
   category?: MetricCategory
   metric?: string[]
   periodKind?: PeriodKind
 }
 
-/** The unit and every unit below it, so a division's summary covers its departments. */
-async function unitAndDescendants (prisma: FastifyInstance['prisma'], slug: string): Promise<string[]> {
-  const found = await unitTreeIds(prisma, slug)
-  if (found.length === 0) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
-  return found
-}
-
 function figureOf (row: FigureRow) {
   return fromStated(row.value.toNumber(), row.comparator, row.approximate)
+}
+
+/** An analytics cell's key: its sort key's parts, as text. */
+function isTextKey (value: unknown): value is string[] {
+  return Array.isArray(value) && value.length > 0 && value.length <= 16 && value.every((part) => typeof part === 'string')
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -66,7 +70,7 @@ export interface SummaryUnitsFilters extends Omit<GroupIdentity, 'periodDuration
   periodDuration?: string
   periodStart?: string
   periodEnd?: string
-  department?: string
+  department?: string[]
 }
 
 function pageOf<Row, Key> (rows: Row[], limit: number, cursor: KeyCursor<Key>, key: (row: Row) => Key): { rows: Row[], nextCursor: string | null } {
@@ -97,10 +101,10 @@ function statisticsQueries (prisma: FastifyInstance['prisma'], codec: CursorCode
      */
     async summary (filters: SummaryFilters & SummaryPageParameters): Promise<JsonPage> {
       const after = filters.cursor === undefined ? firstGroupKey : groupCursor.decode(filters.cursor)
-      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const { unitIds } = await resolveScope(prisma, filters)
       const page = await summaryPage(prisma, {
-        hospital: filters.hospital,
-        department: filters.department,
+        hospitals: filters.hospital,
+        department: filters.department?.join(','),
         unitIds,
         periodKind: filters.periodKind,
         category: filters.category,
@@ -112,7 +116,7 @@ function statisticsQueries (prisma: FastifyInstance['prisma'], codec: CursorCode
     /** A page of one group's units: each unit's latest figure for the group's period, by unit slug. */
     async summaryUnits (filters: SummaryUnitsFilters & PageParameters): Promise<JsonPage> {
       const after = filters.cursor === undefined ? '' : unitCursor.decode(filters.cursor)
-      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const { unitIds } = await resolveScope(prisma, { department: filters.department })
       const page = await summaryUnitsPage(prisma, {
         hospital: filters.hospital,
         metric: filters.metric,
@@ -131,8 +135,8 @@ function statisticsQueries (prisma: FastifyInstance['prisma'], codec: CursorCode
       const codes = new Set(filters.ratio ?? ratioDefinitions.map((definition) => definition.code))
       const pairs = ratioDefinitions.filter((definition) => codes.has(definition.code))
         .map((definition): [string, string] => [definition.numerator, definition.denominator])
-      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      const rows = await ratioInputsPage(prisma, { hospital: filters.hospital, unitIds, pairs }, { after, limit: filters.limit })
+      const { unitIds } = await resolveScope(prisma, filters)
+      const rows = await ratioInputsPage(prisma, { hospitals: filters.hospital, unitIds, pairs }, { after, limit: filters.limit })
       const byUnit = new Map<string, FigureRow[]>()
       for (const row of rows) byUnit.set(row.unit.slug, [...(byUnit.get(row.unit.slug) ?? []), row])
       const units = [...byUnit.values()]
@@ -149,10 +153,12 @@ function statisticsQueries (prisma: FastifyInstance['prisma'], codec: CursorCode
     /** A page of one metric's figures placed in time (period end, else the date stated), oldest first, undated last. */
     async timeseries (filters: TimeseriesFilters & PageParameters): Promise<Omit<Static<typeof Timeseries>, 'page'> & { nextCursor: string | null }> {
       const after = filters.cursor === undefined ? null : pointCursor.decode(filters.cursor)
-      const metric = await prisma.metricDefinition.findUnique({ where: { code: filters.metric } })
+      const [metric, { unitIds }] = await Promise.all([
+        prisma.metricDefinition.findUnique({ where: { code: filters.metric } }),
+        resolveScope(prisma, { hospital: filters.hospital, department: filters.department })
+      ])
       if (metric === null) throw new ProblemError('notFound', `No metric has the code "${filters.metric}"; see /v1/metric-definitions.`)
-      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
-      const rows = await timeseriesPage(prisma, { metricId: metric.id, hospital: filters.hospital, unitIds }, { after, limit: filters.limit })
+      const rows = await timeseriesPage(prisma, { metricId: metric.id, hospitals: filters.hospital, unitIds }, { after, limit: filters.limit })
       const at = (row: FigureRow): string | null => isoDate(row.periodEnd ?? row.statedOn)
       const page = pageOf(rows, filters.limit, pointCursor, (row): PointKey => [at(row), row.unit.slug, row.id])
       return {
@@ -171,17 +177,30 @@ function statisticsQueries (prisma: FastifyInstance['prisma'], codec: CursorCode
       }
     },
 
+    /**
+     * A page of analytics cells (metric × year × the dimensions asked for), as JSON text built by PostgreSQL in one
+     * statement; a 400 naming every filter value that names nothing. A cursor is bound to the grouping it was made for.
+     */
+    async analytics (parameters: AnalyticsSlice & PageParameters): Promise<JsonPage & { metrics: string }> {
+      const { cursor, limit, ...slice } = parameters
+      const cellCursor = keyCursor(codec, `statistics-analytics/${slice.groupBy.join(',')}`, isTextKey)
+      const after = cursor === undefined ? null : cellCursor.decode(cursor)
+      const page = await analyticsPage(prisma, slice, { after, limit })
+      refuseUnknown(page.unknown)
+      return { metrics: page.metrics, data: page.data, nextCursor: page.nextKey === null ? null : cellCursor.encode(page.nextKey) }
+    },
+
     /** A page of units, each with which of the metrics (of a category, if given) it reports and which are missing. */
     async coverage (filters: CoverageFilters & PageParameters): Promise<Omit<Static<typeof Coverage>, 'page'> & { nextCursor: string | null }> {
       const after = filters.cursor === undefined ? '' : coverageCursor.decode(filters.cursor)
-      const unitIds = filters.department === undefined ? undefined : await unitAndDescendants(prisma, filters.department)
+      const { unitIds } = await resolveScope(prisma, filters)
       const [definitions, units] = await Promise.all([
         prisma.metricDefinition.findMany({
           where: filters.category === undefined ? {} : { category: filters.category },
           select: { code: true },
           orderBy: { code: 'asc' }
         }),
-        unitCoverage(prisma, { hospital: filters.hospital, unitIds }, { after, limit: filters.limit })
+        unitCoverage(prisma, { hospitals: filters.hospital, unitIds }, { after, limit: filters.limit })
       ])
       const codes = definitions.map((definition) => definition.code)
       const page = pageOf(units, filters.limit, coverageCursor, (unit) => unit.slug)
@@ -204,9 +223,7 @@ function statisticsQueries (prisma: FastifyInstance['prisma'], codec: CursorCode
   }
 }
 
-export interface RatioFilters {
-  hospital?: string
-  department?: string
+export interface RatioFilters extends PlaceFilters {
   ratio?: string[]
 }
 
@@ -238,15 +255,11 @@ function unitRatios (rows: FigureRow[], codes: Set<string>): Static<typeof UnitR
   return { hospital: first.unit.hospital, department: { slug: first.unit.slug, name: first.unit.name, kind: first.unit.kind }, ratios }
 }
 
-export interface TimeseriesFilters {
+export interface TimeseriesFilters extends PlaceFilters {
   metric: string
-  hospital?: string
-  department?: string
 }
 
-export interface CoverageFilters {
-  hospital?: string
-  department?: string
+export interface CoverageFilters extends PlaceFilters {
   category?: MetricCategory
 }
 
@@ -284,7 +297,9 @@ export function createStatisticsRepository (fastify: FastifyInstance) {
     ratios: cached('ratios', queries.ratios),
     timeseries: cached('timeseries', queries.timeseries),
     coverage: cached('coverage', queries.coverage),
+    analytics: cached('analytics', queries.analytics),
     pages: {
+      analytics: (parameters: AnalyticsSlice & Omit<PageParameters, 'cursor'>) => everyPage(queries.analytics, parameters),
       summary: (parameters: SummaryFilters & Omit<SummaryPageParameters, 'cursor'>) => everyPage(queries.summary, parameters),
       ratios: (parameters: RatioFilters & Omit<PageParameters, 'cursor'>) => everyPage(queries.ratios, parameters),
       timeseries: (parameters: TimeseriesFilters & Omit<PageParameters, 'cursor'>) => everyPage(queries.timeseries, parameters),

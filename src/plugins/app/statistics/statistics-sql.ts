@@ -99,7 +99,8 @@ function figureRow (row: FigureColumns): FigureRow {
 }
 
 export interface FigureFilters {
-  hospital?: string
+  /** Hospital slugs: units of any of them. */
+  hospitals?: string[]
   unitIds?: string[]
   metricCodes?: string[]
   metricId?: string
@@ -118,7 +119,7 @@ function where (conditions: Prisma.Sql[]): Prisma.Sql {
 
 function figureConditions (filters: FigureFilters): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = []
-  if (filters.hospital !== undefined) conditions.push(Prisma.sql`h.slug = ${filters.hospital}`)
+  if (filters.hospitals !== undefined) conditions.push(within(Prisma.sql`h.slug`, filters.hospitals))
   if (filters.unitIds !== undefined) conditions.push(within(Prisma.sql`o.unit_id`, filters.unitIds))
   if (filters.metricCodes !== undefined) conditions.push(within(Prisma.sql`m.code`, filters.metricCodes))
   if (filters.metricId !== undefined) conditions.push(Prisma.sql`o.metric_id = ${filters.metricId}::uuid`)
@@ -131,12 +132,12 @@ function figureConditions (filters: FigureFilters): Prisma.Sql[] {
  * Each unit's latest figure of each of `metricCodes`, whatever its period, for the first `limit` units (by slug) after
  * `after` that have both inputs of at least one of the ratios `pairs`: one page of the ratios, in one statement.
  */
-export async function ratioInputsPage (db: Database, filters: { hospital?: string, unitIds?: string[], pairs: Array<[string, string]> },
+export async function ratioInputsPage (db: Database, filters: { hospitals?: string[], unitIds?: string[], pairs: Array<[string, string]> },
   page: { after: string, limit: number }): Promise<FigureRow[]> {
   const states = (code: string) => Prisma.sql`EXISTS (SELECT 1 FROM metric_observation i
     WHERE i.unit_id = u.id AND i.metric_id = (SELECT id FROM metric_definition WHERE code = ${code}))`
   const conditions: Prisma.Sql[] = [Prisma.sql`u.slug > ${page.after}`]
-  if (filters.hospital !== undefined) conditions.push(Prisma.sql`u.hospital_id = (SELECT id FROM hospital WHERE slug = ${filters.hospital})`)
+  if (filters.hospitals !== undefined) conditions.push(Prisma.sql`u.hospital_id IN (SELECT id FROM hospital WHERE ${within(Prisma.sql`slug`, filters.hospitals)})`)
   if (filters.unitIds !== undefined) conditions.push(within(Prisma.sql`u.id`, filters.unitIds))
   conditions.push(filters.pairs.length === 0
     ? Prisma.sql`FALSE`
@@ -176,26 +177,6 @@ export async function timeseriesPage (db: Database, filters: FigureFilters, page
   return rows.map(figureRow)
 }
 
-/**
- * The ids of the unit with this slug (or alias) and of every unit below it, so a division's statistics cover its
- * departments; empty when no unit has the slug.
- */
-export async function unitTreeIds (db: Database, slug: string): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE root AS (
-      SELECT u.id, u.hospital_id FROM unit u
-      WHERE u.slug = ${slug} OR EXISTS (SELECT 1 FROM unit_alias a WHERE a.unit_id = u.id AND a.slug = ${slug})
-      ORDER BY u.slug = ${slug} DESC
-      LIMIT 1
-    ), tree AS (
-      SELECT id, hospital_id FROM root
-      UNION
-      SELECT child.id, child.hospital_id FROM unit child JOIN tree ON child.parent_id = tree.id AND child.hospital_id = tree.hospital_id
-    )
-    SELECT id FROM tree`
-  return rows.map((row) => row.id)
-}
-
 export interface UnitCoverageRow {
   slug: string
   name: string
@@ -209,10 +190,10 @@ export interface UnitCoverageRow {
  * The units matching the filters after the slug `after`, ordered by slug, `limit` + 1 of them, each with the metrics it
  * reports: one statement, which reads only the page's units' figures.
  */
-export async function unitCoverage (db: Database, filters: { hospital?: string, unitIds?: string[] },
+export async function unitCoverage (db: Database, filters: { hospitals?: string[], unitIds?: string[] },
   page: { after: string, limit: number }): Promise<UnitCoverageRow[]> {
   const conditions: Prisma.Sql[] = [Prisma.sql`u.slug > ${page.after}`]
-  if (filters.hospital !== undefined) conditions.push(Prisma.sql`h.slug = ${filters.hospital}`)
+  if (filters.hospitals !== undefined) conditions.push(within(Prisma.sql`h.slug`, filters.hospitals))
   if (filters.unitIds !== undefined) conditions.push(within(Prisma.sql`u.id`, filters.unitIds))
   const rows = await db.$queryRaw<Array<Omit<UnitCoverageRow, 'hospital'> & { hospitalSlug: string, hospitalName: string, hospitalShortName: string | null }>>`
     SELECT u.slug, u.name, u.kind::text AS kind,

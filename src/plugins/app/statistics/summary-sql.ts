@@ -16,7 +16,8 @@ import { latestFirst as latestFigureFirst } from '../metrics/figure-groups.ts'
 type Database = Pick<PrismaClient, '$queryRaw' | '$queryRawUnsafe'>
 
 export interface SummaryScope {
-  hospital?: string
+  /** Hospital slugs: groups of any of them. */
+  hospitals?: string[]
   /** The units a department filter covers (the unit and those below it). */
   unitIds?: string[]
   category?: MetricCategory
@@ -56,6 +57,11 @@ function figureConditions (scope: SummaryScope): Prisma.Sql[] {
 
 function and (conditions: Prisma.Sql[]): Prisma.Sql {
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, ' AND ')}`
+}
+
+/** Why a metric that is an average or a rate (not additive) has no total, for its name. */
+export function notSummed (metricName: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${metricName} || ' is an average or a rate: it cannot be summed across units.'`
 }
 
 /** One unit's contribution to a group, as the API shows it, for the figure with id `id`. */
@@ -127,7 +133,7 @@ export async function summaryPage (db: Database, scope: SummaryScope & { departm
         GROUP BY m.id, l.period_kind, l.duration_key, l.period_start, l.period_end
         ORDER BY m.code, l.period_kind::text, l.duration_key, start_key, end_key
       ) g
-      WHERE h.slug >= ${after0} ${scope.hospital === undefined ? Prisma.empty : Prisma.sql`AND h.slug = ${scope.hospital}`}
+      WHERE h.slug >= ${after0} ${scope.hospitals === undefined ? Prisma.empty : Prisma.sql`AND ${within(Prisma.sql`h.slug`, scope.hospitals)}`}
         AND (h.slug, g.metric_code, g.period_kind, g.duration_key, g.start_key, g.end_key) >
           (${after0}, ${after1}, ${after2}, ${after3}, ${after4}::date, ${after5}::date)
       LIMIT ${page.limit + 1}::int
@@ -140,7 +146,7 @@ export async function summaryPage (db: Database, scope: SummaryScope & { departm
         'additive', p.additive,
         'period', json_build_object('kind', p.period_kind, 'duration', NULLIF(p.duration_key, ''), 'start', p.period_start, 'end', p.period_end),
         'total', CASE WHEN p.additive THEN ${qualifiedJson(total)} END,
-        'totalAbsent', CASE WHEN NOT p.additive THEN p.metric_name || ' is an average or a rate: it cannot be summed across units.' END,
+        'totalAbsent', CASE WHEN NOT p.additive THEN ${notSummed(Prisma.sql`p.metric_name`)} END,
         'unitCount', p.unit_count,
         'units', COALESCE(p.units, '[]'::json),
         'links', json_build_object('units', ${unitsLink(scope.department)})

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { csvParameters, jsonOrCsvConfig } from '../../../lib/csv.ts'
 import { observationColumns } from '../../../plugins/app/metrics/observation-csv.ts'
 import { fieldsParameter, pagingParameters, sendJsonPage } from '../../../lib/listing.ts'
+import { refuseUnknownValues } from '../../../plugins/app/statistics/scope-sql.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { observationListSpec } from '../../../plugins/app/metrics/metric-repository.ts'
 import { problemResponse } from '../../../schemas/common.ts'
@@ -49,6 +50,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     // Checked before the lookup, so a bad query is a 400 whether or not the unit exists.
     const filters = observationFilters(query)
     const { includes, selected } = observationSelection(include, fields)
+    await refuseUnknownValues(fastify.prisma, { metric: filters.metrics })
     const unitId = await fastify.departmentRepository.idForSlug(slug)
     if (unitId === null) throw new ProblemError('notFound', `No department, division or center has the slug "${slug}".`)
     const page = await fastify.metricRepository.listObservations({ ...filters, unitId }, { limit, cursor, sort, count }, includes, selected)

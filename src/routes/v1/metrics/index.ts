@@ -7,7 +7,8 @@ import { fieldNames, fieldsParameter, includeParameter, listResponse, pagingPara
 import { parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { metricCodePattern, observationListSpec, type ObservationFilters } from '../../../plugins/app/metrics/metric-repository.ts'
-import { problemResponse, ref, slug } from '../../../schemas/common.ts'
+import { problemResponse, ref, slug, slugList } from '../../../schemas/common.ts'
+import { filterLimits, filterValues, refuseUnknownValues } from '../../../plugins/app/statistics/scope-sql.ts'
 import { MetricCategory, Observation, observationIncludes, Period, type ObservationInclude } from '../../../schemas/metrics.ts'
 import { writableResources } from '../../../plugins/app/writes/resources.ts'
 import { writeRoutes } from '../../../lib/write-routes.ts'
@@ -17,7 +18,7 @@ export const observationFilterParameters = {
   metric: Type.Optional(Type.String({
     pattern: `^${metricCodePattern}(?:,${metricCodePattern})*$`,
     maxLength: 1000,
-    description: 'Only figures of these metrics: one code or a comma-separated list (see /v1/metric-definitions)',
+    description: `Only figures of these metrics: one code or a comma-separated list of at most ${filterLimits.metric} (see /v1/metric-definitions); an unknown code is a 400`,
     examples: ['outpatient_visits.annual', 'staff.doctors,staff.nurses']
   })),
   category: Type.Optional(Type.Enum(MetricCategory.enum, { description: 'Only figures of metrics in this category', examples: ['staffing'] })),
@@ -72,8 +73,9 @@ export function observationFilters (query: Static<typeof ObservationFilterQuery>
         ]
       })
   }
+  const metrics = filterValues('metric', metric)
   return {
-    ...(metric === undefined ? {} : { metrics: [...new Set(metric.split(','))] }),
+    ...(metrics === undefined ? {} : { metrics }),
     ...(category === undefined ? {} : { category }),
     ...(periodKind === undefined ? {} : { periodKind }),
     ...(comparator === undefined ? {} : { comparator: comparatorCodes[comparator] }),
@@ -83,6 +85,11 @@ export function observationFilters (query: Static<typeof ObservationFilterQuery>
     ...(statedFrom === undefined ? {} : { statedFrom: new Date(statedFrom) }),
     ...(statedTo === undefined ? {} : { statedTo: new Date(statedTo) })
   }
+}
+
+function multiValued (parameter: 'department' | 'hospital', value: string | undefined): Partial<Record<typeof parameter, string[]>> {
+  const values = filterValues(parameter, value)
+  return values === undefined ? {} : { [parameter]: values }
 }
 
 export const ObservationList = listResponse(Observation, 'ObservationList', 'One page of figures')
@@ -116,8 +123,14 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
         'createdAt or updatedAt. Follow `page.nextCursor` (or the `Link: rel="next"` header) for the next page.' +
         observationCsvNote,
       querystring: Type.Object({
-        department: Type.Optional(slug({ description: 'Only figures of this unit (its slug or an alias)', examples: ['general-gynecology'] })),
-        hospital: Type.Optional(slug({ description: 'Only figures of this hospital\'s units', examples: ['cqhcwc'] })),
+        department: Type.Optional(slugList({
+          description: `Only figures of these units (slugs or aliases): one or a comma-separated list of at most ${filterLimits.department}; an unknown slug is a 400`,
+          examples: ['general-gynecology']
+        })),
+        hospital: Type.Optional(slugList({
+          description: `Only figures of these hospitals' units: one slug or a comma-separated list of at most ${filterLimits.hospital}; an unknown slug is a 400`,
+          examples: ['cqhcwc']
+        })),
         region: Type.Optional(slug({ description: 'Only figures of the hospitals in this region or any region below it (see /v1/regions)', examples: ['chongqing'] })),
         ...observationFilterParameters,
         ...pagingParameters(observationListSpec),
@@ -127,7 +140,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }, { additionalProperties: false }),
       response: {
         200: observationPageResponse(),
-        400: problemResponse('A filter, limit, sort, cursor, include or field is invalid, the date range is reversed, or a parameter is unknown'),
+        400: problemResponse('A filter, limit, sort, cursor, include or field is invalid, a hospital, unit or metric named does not exist, the date range is reversed, or a parameter is unknown'),
         406: problemResponse('The Accept header admits neither JSON nor CSV'),
         500: problemResponse('Unexpected server error')
       }
@@ -135,8 +148,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { department, hospital, region, limit, cursor, sort, count, include, fields, format, bom, ...query } = request.query
     const { includes, selected } = observationSelection(include, fields)
-    const page = await fastify.metricRepository.listObservations(
-      { department, hospital, region, ...observationFilters(query) }, { limit, cursor, sort, count }, includes, selected)
+    const filters = { ...observationFilters(query), ...multiValued('department', department), ...multiValued('hospital', hospital), region }
+    await refuseUnknownValues(fastify.prisma, { hospital: filters.hospital, department: filters.department, metric: filters.metrics })
+    const page = await fastify.metricRepository.listObservations(filters, { limit, cursor, sort, count }, includes, selected)
     sendJsonPage(request, reply, page, { format, bom, filename: 'metrics', columns: observationColumns, fields })
     return reply
   })

@@ -1,18 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { metricCodePattern } from '../../../plugins/app/metrics/metric-repository.ts'
-import { problemResponse, ref, slug } from '../../../schemas/common.ts'
+import { problemResponse, ref, slug, slugList } from '../../../schemas/common.ts'
 import { MetricCategory, Period } from '../../../schemas/metrics.ts'
-import { Coverage, Ratios, Summary, SummaryUnits, Timeseries } from '../../../schemas/statistics.ts'
+import { Analytics, type AnalyticsCell, Coverage, Ratios, Summary, SummaryUnits, Timeseries } from '../../../schemas/statistics.ts'
+import { analyticsDimensions, dimensionNames, groupByNames, type DimensionName, type GroupByName } from '../../../plugins/app/statistics/analytics-dimensions.ts'
 import { ratioCodes, ratioDefinitions } from '../../../plugins/app/statistics/ratios.ts'
 import { DEFAULT_LIMIT, MAX_LIMIT, parseNames } from '../../../lib/paging.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { csvParameters, jsonOrCsvConfig, jsonOrCsvResponse, sendCsvStream, wantsCsv, type CsvColumn } from '../../../lib/csv.ts'
 import {
-  coverageColumns, ratioColumns, ratioRows, summaryColumns, summaryRows, timeseriesColumns, timeseriesRows
+  analyticsColumns, coverageColumns, ratioColumns, ratioRows, summaryColumns, summaryRows, timeseriesColumns, timeseriesRows
 } from '../../../plugins/app/statistics/statistics-csv.ts'
 import { allUnits } from '../../../plugins/app/statistics/summary-sql.ts'
+import { filterLimits, filterValues } from '../../../plugins/app/statistics/scope-sql.ts'
+import type { PlaceFilters } from '../../../plugins/app/statistics/statistics-repository.ts'
 
 export const qualifierArithmetic = 'Totals carry their inputs\' qualifiers: exact + exact is exact; a `>` input makes ' +
   'the total a lower bound (`lower` known, `upper` null); a `<` input an upper bound; an approximate input makes the ' +
@@ -25,6 +28,8 @@ const csvNote = ' Send `Accept: text/csv` or `?format=csv` for CSV (add `bom=tru
 
 /** Rows a CSV stream reads from the database at a time. */
 const csvPageSize = 100
+/** Analytics cells a CSV stream reads at a time: each page totals the whole slice again, so pages are large. */
+const csvAnalyticsPageSize = 1000
 /** Summary groups a CSV stream reads at a time: each comes with every one of its units. */
 const csvSummaryPageSize = 20
 
@@ -33,10 +38,33 @@ const paging = {
   cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'The `page.nextCursor` of the previous page (same filters)' }))
 }
 
-const hospitalFilter = Type.Optional(slug({ description: 'Only units of this hospital', examples: ['cqhcwc'] }))
+const hospitalFilter = Type.Optional(slugList({
+  description: `Only units of these hospitals: one slug or a comma-separated list of at most ${filterLimits.hospital}; an unknown slug is a 400`,
+  examples: ['cqhcwc']
+}))
 
 function departmentFilter (example: string) {
-  return Type.Optional(slug({ description: 'Only this unit and the units below it (slug or alias)', examples: [example] }))
+  return Type.Optional(slugList({
+    description: 'Only these units and the units below them (slug or alias): one or a comma-separated list of at most ' +
+      `${filterLimits.department}; an unknown slug is a 400`,
+    examples: [example]
+  }))
+}
+
+/** Analytics cells a page, unless `limit` says otherwise: a chart's worth. */
+const defaultCells = 100
+
+/** `groupBy` as the cells' dimensions in sort order: the metric first and the period last unless named. */
+function cellDimensions (groupBy: string | undefined): GroupByName[] {
+  const named = parseNames(groupBy ?? 'metric,period', groupByNames, 'groupBy') as GroupByName[]
+  return [...(named.includes('metric') ? [] : ['metric' as const]), ...named, ...(named.includes('period') ? [] : ['period' as const])]
+}
+
+/** The hospital and department filters of a query, split into their values (a 400 beyond their limits). */
+function places (query: { hospital?: string, department?: string }): PlaceFilters {
+  const hospital = filterValues('hospital', query.hospital)
+  const department = filterValues('department', query.department)
+  return { ...(hospital === undefined ? {} : { hospital }), ...(department === undefined ? {} : { department }) }
 }
 
 /** `units`: how many of each group's units a summary page shows. */
@@ -101,13 +129,13 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
         'filter covers the unit and the units below it. Groups are ordered by hospital, metric code and period.' +
         `${pagingNote}${csvNote} In CSV, each group is a \`total\` row followed by one \`department\` row for every unit.`,
       querystring: Type.Object({
-        hospital: Type.Optional(slug({ description: 'Only this hospital', examples: ['cqhcwc'] })),
+        hospital: hospitalFilter,
         department: departmentFilter('women-health-care-division'),
         category: Type.Optional(Type.Enum(MetricCategory.enum, { description: 'Only metrics in this category', examples: ['activity'] })),
         metric: Type.Optional(Type.String({
           pattern: `^${metricCodePattern}(?:,${metricCodePattern})*$`,
           maxLength: 1000,
-          description: 'Only these metrics: one code or a comma-separated list',
+          description: `Only these metrics: one code or a comma-separated list of at most ${filterLimits.metric}; an unknown code is a 400`,
           examples: ['beds,outpatient_visits.annual']
         })),
         periodKind: Type.Optional(Type.Enum(Period.properties.kind.enum, { description: 'Only figures over this kind of period', examples: ['annual'] })),
@@ -130,8 +158,9 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { metric, format, bom, limit = DEFAULT_LIMIT, cursor, units = defaultUnits, ...filters } = request.query
-    const scope = { ...filters, ...(metric === undefined ? {} : { metric: [...new Set(metric.split(','))] }) }
+    const { metric, hospital, department, format, bom, limit = DEFAULT_LIMIT, cursor, units = defaultUnits, ...filters } = request.query
+    const metrics = filterValues('metric', metric)
+    const scope = { ...filters, ...places({ hospital, department }), ...(metrics === undefined ? {} : { metric: metrics }) }
     reply.header('vary', 'accept')
     if (wantsCsv(request, format)) {
       refusePagingWithCsv(request, ['limit', 'cursor', 'units'])
@@ -177,8 +206,11 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { limit = DEFAULT_LIMIT, cursor, ...group } = request.query
-    const page = await repository.summaryUnits({ ...group, limit, ...(cursor === undefined ? {} : { cursor }) })
+    const { limit = DEFAULT_LIMIT, cursor, department, ...group } = request.query
+    const departments = filterValues('department', department)
+    const page = await repository.summaryUnits({
+      ...group, ...(departments === undefined ? {} : { department: departments }), limit, ...(cursor === undefined ? {} : { cursor })
+    })
     return sendJsonPage(request, reply, page, limit)
   })
 
@@ -215,7 +247,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { ratio, format, bom, limit = DEFAULT_LIMIT, cursor, ...filters } = request.query
-    const scope = { ...filters, ...(ratio === undefined ? {} : { ratio: parseNames(ratio, ratioCodes, 'ratio') }) }
+    const scope = { ...places(filters), ...(ratio === undefined ? {} : { ratio: parseNames(ratio, ratioCodes, 'ratio') }) }
     reply.header('vary', 'accept')
     if (wantsCsv(request, format)) {
       refusePagingWithCsv(request, ['limit', 'cursor'])
@@ -253,7 +285,8 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { format, bom, limit = DEFAULT_LIMIT, cursor, ...filters } = request.query
+    const { format, bom, limit = DEFAULT_LIMIT, cursor, metric, ...query } = request.query
+    const filters = { metric, ...places(query) }
     reply.header('vary', 'accept')
     if (wantsCsv(request, format)) {
       refusePagingWithCsv(request, ['limit', 'cursor'])
@@ -290,7 +323,8 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { format, bom, limit = DEFAULT_LIMIT, cursor, ...filters } = request.query
+    const { format, bom, limit = DEFAULT_LIMIT, cursor, category, ...query } = request.query
+    const filters = { ...places(query), ...(category === undefined ? {} : { category }) }
     reply.header('vary', 'accept')
     if (wantsCsv(request, format)) {
       refusePagingWithCsv(request, ['limit', 'cursor'])
@@ -300,6 +334,78 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
     const { nextCursor, ...coverage } = await repository.coverage({ ...filters, limit, ...(cursor === undefined ? {} : { cursor }) })
     linkNext(request, reply, nextCursor)
     return { ...coverage, page: { limit, nextCursor } }
+  })
+  fastify.get('/analytics', {
+    config: jsonOrCsvConfig,
+    schema: {
+      tags: ['statistics'],
+      operationId: 'getStatisticsAnalytics',
+      summary: 'A slice of metric × year × hospital or unit, grouped as asked: totals, ranks and year-over-year change with their bounds',
+      description: 'One cell per metric, year (and period kind) and member of each dimension in `groupBy` ' +
+        `(${dimensionNames.join(', ')}), over the figures the filters select. A cell totals each unit's figure that counts ` +
+        '(per unit, metric and year: the one whose period ends last in the year, then the latest stated, then the latest ' +
+        `entered) with its bounds, qualifier, \`count\` and the ids of the figures behind it; \`links.breakdown\` lists them all. ${qualifierArithmetic} ` +
+        'Grouped by hospital or unit, each cell is ranked among those of its metric and year by value, with the best and ' +
+        'worst place its interval allows: a rank whose interval overlaps another\'s is `uncertain` and names the others ' +
+        '(`overlaps`). `change` is the change from the same cell a year earlier (read even if that year is not asked ' +
+        'for), as the interval of the difference and of the ratio. Averages and rates are totalled only over one unit. ' +
+        `The answer is paged: \`limit\` cells a page (default ${defaultCells}, at most ${MAX_LIMIT}), and \`page.nextCursor\` ` +
+        `(also the \`Link: rel="next"\` header) fetches the next page.${csvNote} In CSV, one row per cell.`,
+      querystring: Type.Object({
+        metric: Type.String({
+          pattern: `^${metricCodePattern}(?:,${metricCodePattern})*$`,
+          maxLength: 1000,
+          description: `The metrics: one code or a comma-separated list of at most ${filterLimits.metric}; an unknown code is a 400`,
+          examples: ['beds', 'beds,surgeries.annual']
+        }),
+        period: Type.Optional(Type.String({
+          pattern: '^(?:19|20)\\d{2}(?:,(?:19|20)\\d{2})*$',
+          maxLength: 200,
+          description: `The years (1900 to 2099): one or a comma-separated list of at most ${filterLimits.period}; every year when left out`,
+          examples: ['2024', '2021,2022,2023,2024,2025']
+        })),
+        groupBy: Type.Optional(Type.String({
+          maxLength: 200,
+          description: `The cells' dimensions, comma-separated, from: ${groupByNames.join(', ')} (default \`metric,period\`: ` +
+            'totals across every hospital). Every cell has a metric and a period; naming them places them in the sort order',
+          examples: ['hospital,period', 'metric,period']
+        })),
+        ...Object.fromEntries(dimensionNames.map((name) => [name, Type.Optional(slugList({
+          description: `${analyticsDimensions[name].description}: one or a comma-separated list of at most ${filterLimits[name]}; an unknown slug is a 400`,
+          examples: [analyticsDimensions[name].example]
+        }))])) as Record<DimensionName, ReturnType<typeof Type.Optional<ReturnType<typeof slugList>>>>,
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: defaultCells, description: 'Cells a page', examples: [defaultCells] })),
+        cursor: paging.cursor,
+        ...csvParameters
+      }, { additionalProperties: false }),
+      response: {
+        200: jsonOrCsvResponse(ref(Analytics), 'A page of cells', analyticsColumns),
+        400: problemResponse('A filter names a hospital, unit or metric that does not exist, has too many values, groupBy names an unknown dimension, the cursor is not one this slice issued, or a parameter is unknown'),
+        406: problemResponse('The Accept header admits neither JSON nor CSV'),
+        500: problemResponse('Unexpected server error')
+      }
+    }
+  }, async (request, reply) => {
+    const { metric, period, groupBy, format, bom, limit = defaultCells, cursor, ...query } = request.query
+    const slice = {
+      metrics: filterValues('metric', metric) ?? [],
+      ...(period === undefined ? {} : { years: (filterValues('period', period) ?? []).map(Number) }),
+      filters: Object.fromEntries(dimensionNames.flatMap((name) => {
+        const values = filterValues(name, query[name])
+        return values === undefined ? [] : [[name, values]]
+      })),
+      groupBy: cellDimensions(groupBy)
+    }
+    reply.header('vary', 'accept')
+    if (wantsCsv(request, format)) {
+      refusePagingWithCsv(request, ['limit', 'cursor'])
+      return streamCsv(request, reply, 'statistics-analytics', analyticsColumns,
+        repository.pages.analytics({ ...slice, limit: csvAnalyticsPageSize }), (page) => JSON.parse(page.data) as Array<Static<typeof AnalyticsCell>>, bom)
+    }
+    const page = await repository.analytics({ ...slice, limit, ...(cursor === undefined ? {} : { cursor }) })
+    linkNext(request, reply, page.nextCursor)
+    return reply.type('application/json; charset=utf-8').send(`{"metrics":${page.metrics},"groupBy":${JSON.stringify(slice.groupBy)},` +
+      `"data":${page.data},"page":${JSON.stringify({ limit, nextCursor: page.nextCursor })}}`)
   })
 }
 
