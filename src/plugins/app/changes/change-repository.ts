@@ -24,8 +24,8 @@ export interface ChangeRead {
 }
 
 export interface ChangePageText {
-  /** Each change as JSON text, written by PostgreSQL. */
-  items: string[]
+  /** Each change as JSON text, written by PostgreSQL, with its position. */
+  items: Array<{ position: string, item: string }>
   /** The position to read after next time. */
   next: bigint
   more: boolean
@@ -63,7 +63,7 @@ export function createChangeRepository (fastify: FastifyInstance) {
       const more = rows.length > read.limit
       const page = more ? rows.slice(0, read.limit) : rows
       const last = page.at(-1)
-      return { items: page.map((row) => row.item), next: last === undefined ? read.since : BigInt(last.position), more }
+      return { items: page, next: last === undefined ? read.since : BigInt(last.position), more }
     },
 
     /** The position of the latest change (0 before the first): where a reader that wants only what comes next starts. */
