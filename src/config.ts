@@ -165,6 +165,21 @@ export const ConfigSchema = Type.Object({
     minimum: 1000,
     description: 'How long an idle keep-alive connection stays open; longer than the load balancer\'s idle timeout'
   }),
+  EVENT_STREAM_HEARTBEAT_MS: Type.Integer({
+    default: 15_000,
+    minimum: 10,
+    description: 'How often an idle event stream (GET /v1/changes as text/event-stream) sends a heartbeat comment'
+  }),
+  EVENT_STREAM_BUFFER_LIMIT_BYTES: Type.Integer({
+    default: 1_048_576,
+    minimum: 1,
+    description: 'How much an event stream lets wait for a slow client before it waits for it to catch up'
+  }),
+  EVENT_STREAM_STALL_MS: Type.Integer({
+    default: 10_000,
+    minimum: 0,
+    description: 'How long an event stream waits for a slow client to catch up before it sends `resume` and ends'
+  }),
   HANDLER_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 0,

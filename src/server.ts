@@ -30,6 +30,8 @@ async function main (): Promise<void> {
       app.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: not ready, draining')
       await sleep(config.SHUTDOWN_DRAIN_MS)
     }
+    // Event streams end first, each telling its client where to resume, so it reconnects to another instance.
+    app.eventStreams.endAll()
     const { refused } = await closeServer()
     app.log.info({ refusedRequests: refused }, 'connections closed')
     await app.close()

@@ -9,6 +9,12 @@ export class DataChanges extends EventEmitter<{ change: [table: string], listeni
   generation = 0
   listening = false
 
+  constructor () {
+    super()
+    // Every open event stream listens: there may be many more than EventEmitter's default warning threshold.
+    this.setMaxListeners(0)
+  }
+
   /** Data in `table` changed (`*`: anything may have). */
   changed (table: string): void {
     this.generation++

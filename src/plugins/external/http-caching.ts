@@ -21,6 +21,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     responseSlot: ResponseSlot | null
+    /** Keeps this answer out of the response cache (an event stream, which never ends as a document). */
+    skipResponseCache(): void
     /** The data's version when this GET began (cacheable GETs only): what its ETag is made from. */
     dataVersion: number | null
     /** The strong ETag of this GET's answer, for a route whose answer is one entity at `version`. */
@@ -207,6 +209,11 @@ export default fp(async (fastify) => {
   }
 
   fastify.decorateRequest('responseSlot', null)
+  // An answer that is not a document (an event stream) is never stored: those waiting for the same URL go on at once.
+  fastify.decorateRequest('skipResponseCache', function (this: FastifyRequest) {
+    this.responseSlot?.abandon()
+    this.responseSlot = null
+  })
   fastify.decorateRequest('dataVersion', null)
   fastify.decorateRequest('entityTag', function (this: FastifyRequest, version: number): string {
     // Only cacheable GETs know their data version; another route that names an entity gets a tag no GET matches.

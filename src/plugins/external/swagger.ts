@@ -224,6 +224,7 @@ export default fp(async (fastify) => {
         { name: 'search', description: 'Full-text search across units, services, conditions, honors and news' },
         { name: 'statistics', description: 'Aggregates for dashboards, with qualifiers carried through the arithmetic' },
         { name: 'fhir', description: 'A read-only HL7 FHIR R4 view of the same records (application/fhir+json; errors as OperationOutcome)' },
+        { name: 'changes', description: 'The change feed: what changed since a cursor, for keeping a copy in step' },
         { name: 'audit', description: 'Who changed what and when (admin)' },
         { name: 'archive', description: 'Deleted records, kept for restoring' },
         { name: 'health', description: 'Liveness and readiness probes' }

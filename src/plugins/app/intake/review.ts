@@ -5,7 +5,7 @@ import { ProblemError } from '../../../lib/problem.ts'
 import { EventKind, HonorKind } from '../../../schemas/facts.ts'
 import { correctionKinds, type CandidateBody, type CandidateCorrectionsBody } from '../../../schemas/intake.ts'
 import { writableResources, type Db, type Representation, type WritableResource } from '../writes/resources.ts'
-import { isUniqueViolation, type WriteResult } from '../writes/writer.ts'
+import { isUniqueViolation, type AuditedResource, type WriteResult } from '../writes/writer.ts'
 import { candidateJson } from './candidate-json.ts'
 import { runExtraction, type ExtractionOutcome } from './extraction-run.ts'
 
@@ -49,7 +49,14 @@ const factResource: Record<CandidateKind, WritableResource> = {
   event: writableResources.events
 }
 
-const candidates = { name: 'candidates' }
+const candidates: AuditedResource = {
+  name: 'candidates',
+  key: 'id',
+  location: (candidate) => {
+    const { id, source } = candidate as unknown as { id: string, source: { id: string } }
+    return `/v1/sources/${source.id}/candidates/${id}`
+  }
+}
 
 function unprocessable (field: string, message: string): ProblemError {
   return new ProblemError('unprocessableContent', `body ${field.slice(1)} ${message}`, { errors: [{ in: 'body', field, message }] })

@@ -16,6 +16,9 @@ declare module 'fastify' {
 }
 
 /** One row of a batch: what it became, or why it could not. */
+/** What the audit (and so the change feed) needs of a resource: its name, and where it can its key and URL. */
+export type AuditedResource = Pick<WritableResource, 'name'> & Partial<Pick<WritableResource, 'key' | 'location'>>
+
 export type BatchRow = { representation: Representation, location: string, problem?: undefined } | { problem: ProblemError }
 
 /** How long a batch's transaction may take before it is rolled back. */
@@ -166,8 +169,17 @@ export function createWriter (fastify: FastifyInstance) {
     }
   }
 
-  async function audit (db: Db, request: FastifyRequest, resource: Pick<WritableResource, 'name'>, entityId: string,
-    action: 'create' | 'update' | 'archive' | 'restore', version: number, before: Representation | null, after: Representation | null): Promise<void> {
+  /**
+   * Records the write in the audit trail, which is also the change feed (GET /v1/changes): the database gives the
+   * event its position in commit order (the change_feed migration). `location` is where the record now is: its URL,
+   * or after an archive, its archived copy's.
+   */
+  async function audit (db: Db, request: FastifyRequest, resource: AuditedResource, entityId: string,
+    action: 'create' | 'update' | 'archive' | 'restore', version: number, before: Representation | null, after: Representation | null,
+    location?: string): Promise<void> {
+    const current = after ?? before
+    const keyField = resource.key ?? 'id'
+    const key = current === null ? entityId : String((current as unknown as Record<string, unknown>)[keyField] ?? entityId)
     await db.auditEvent.create({
       data: {
         apiKeyId: request.apiKey!.id,
@@ -177,7 +189,9 @@ export function createWriter (fastify: FastifyInstance) {
         action,
         version,
         before: snapshot(before),
-        after: snapshot(after)
+        after: snapshot(after),
+        key,
+        location: location ?? (after !== null && resource.location !== undefined ? resource.location(after) : null)
       }
     })
   }
@@ -339,7 +353,8 @@ export function createWriter (fastify: FastifyInstance) {
           dependents[table] = rows.map((entry) => entry.row)
         }
         await db.$executeRawUnsafe(`DELETE FROM "${resource.table}" WHERE id = $1::uuid`, before.id)
-        await db.archivedRecord.create({
+        const archived = await db.archivedRecord.create({
+          select: { id: true },
           data: {
             resource: resource.name,
             entityId: before.id,
@@ -350,7 +365,7 @@ export function createWriter (fastify: FastifyInstance) {
             representation: snapshot(before) as Prisma.InputJsonValue
           }
         })
-        await audit(db, request, resource, before.id, 'archive', before.version, before, null)
+        await audit(db, request, resource, before.id, 'archive', before.version, before, null, `/v1/archive/${archived.id}`)
       })
     },
 

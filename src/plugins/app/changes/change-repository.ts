@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { isoTimestamp, jsonObject, sql, type Sql } from '../../../lib/json-sql.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    changeRepository: ChangeRepository
+  }
+}
+
+// The change feed is the audit trail read by position: every write this API makes records an audit event in its own
+// transaction, and the database hands out positions in commit order (the change_feed migration), so reading
+// "position > since" in order skips nothing and repeats nothing, however transactions interleave. Readers see
+// neither who wrote nor what was there before: that stays in the admin-only audit.
+
+export interface ChangeFilters {
+  resources?: readonly string[]
+}
+
+export interface ChangeRead {
+  limit: number
+  /** A position: the changes after it are read. */
+  since: bigint
+}
+
+export interface ChangePageText {
+  /** Each change as JSON text, written by PostgreSQL, with its position. */
+  items: Array<{ position: string, item: string }>
+  /** The position to read after next time. */
+  next: bigint
+  more: boolean
+}
+
+const changeJson = (a: Sql): Sql => jsonObject([
+  ['cursor', sql`${a}.position::text`],
+  ['resource', sql`${a}.resource`],
+  ['id', sql`${a}.entity_id`],
+  ['key', sql`${a}.key`],
+  ['version', sql`${a}.version`],
+  ['action', sql`${a}.action`],
+  ['at', isoTimestamp(sql`${a}.occurred_at`)],
+  ['record', sql`CASE WHEN ${a}.action = 'archive' THEN NULL ELSE ${a}.after END`],
+  ['location', sql`${a}.location`]
+])
+
+export function createChangeRepository (fastify: FastifyInstance) {
+  const { database } = fastify
+  const a = sql`a`
+  const item = changeJson(a)
+
+  return {
+    /** The changes after `since`, oldest first, at most `limit`. */
+    async page (filters: ChangeFilters, read: ChangeRead): Promise<ChangePageText> {
+      const resources = filters.resources === undefined || filters.resources.length === 0
+        ? sql``
+        : sql`AND a.resource = ANY(${[...filters.resources]}::text[])`
+      const rows = await database.query<{ position: string, item: string }>(sql`
+        SELECT a.position::text AS position, ${item}::text AS item
+        FROM audit_event a
+        WHERE a.position > ${read.since.toString()}::bigint ${resources}
+        ORDER BY a.position
+        LIMIT ${read.limit + 1}`)
+      const more = rows.length > read.limit
+      const page = more ? rows.slice(0, read.limit) : rows
+      const last = page.at(-1)
+      return { items: page, next: last === undefined ? read.since : BigInt(last.position), more }
+    },
+
+    /** The position of the latest change (0 before the first): where a reader that wants only what comes next starts. */
+    async latest (): Promise<bigint> {
+      const [row] = await database.query<{ position: string }>(sql`SELECT coalesce(max(position), 0)::text AS position FROM audit_event`)
+      return BigInt(row!.position)
+    }
+  }
+}
+
+export type ChangeRepository = ReturnType<typeof createChangeRepository>
+
+export default fp(async (fastify) => {
+  fastify.decorate('changeRepository', createChangeRepository(fastify))
+}, { name: 'change-repository', dependencies: ['prisma'] })
