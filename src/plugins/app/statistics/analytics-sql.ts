@@ -15,8 +15,9 @@ import { notSummed } from './summary-sql.ts'
 //      ends last in the year, then the latest stated, then the latest entered (figure-groups.ts's rule), read from
 //      the covering index on (metric_id, unit_id) so that a metric over every hospital never touches the table;
 //   2. totals them per cell (qualified-sql.ts's sum: bounds, qualifier, count, the ids of the first figures);
-//   3. ranks the cells of each metric and year by value, and, for the page's cells only, counts the others whose
-//      interval lies certainly above or below and lists those that overlap;
+//   3. ranks the cells of each metric and year by value and counts, for each, the cells certainly above and below it
+//      (window counts of lower and upper bounds at and beyond its value: qualified.ts's `certainlyAbove`, counted),
+//      then, for the page's cells only, names the overlapping cells among the nearest places;
 //   4. sets each cell beside the cell of the year before (read even when that year was not asked for) for the change,
 //      as the interval of the difference and of the ratio;
 //   5. writes the page as JSON text, with the key of its last cell when more follow, and the filter values that name
@@ -115,7 +116,6 @@ export async function analyticsPage (db: Database, slice: AnalyticsSlice, page: 
   } else {
     conditions.push(Prisma.sql`${periodEnd('o')} IS NOT NULL`)
   }
-  if (conditions.length === 0) conditions.push(Prisma.sql`TRUE`)
   const year = Prisma.sql`extract(year FROM ${periodEnd('o')})::int`
   const keys = dimensions.map((name) => Prisma.sql`${analyticsDimensions[name].key} AS ${dimensionColumn(name)}`)
   const keyColumns = dimensions.map((name) => dimensionColumn(name))
@@ -162,7 +162,7 @@ export async function analyticsPage (db: Database, slice: AnalyticsSlice, page: 
         CASE WHEN s.has_value THEN rank() OVER (PARTITION BY ${partition('s')}, s.has_value ORDER BY s.total_value DESC, ${direction} DESC) END AS position,
         count(*) FILTER (WHERE s.has_value) OVER (PARTITION BY ${partition('s')}) AS ranked_count,
         row_number() OVER (PARTITION BY ${partition('s')}, s.has_value ORDER BY s.total_value DESC, ${direction} DESC, ${sortKey(slice.groupBy, 's')} COLLATE "C") AS place,
-        -- Cells with a lower (upper) bound above (below) this value, and at it, for certainlyAbove's counts (see above).
+        -- Cells with a lower (upper) bound above (below) this value, and at it: what certainlyAbove counts.
         count(*) FILTER (WHERE s.has_value AND s.total_has_lower) OVER (PARTITION BY ${partition('s')} ORDER BY s.total_value DESC RANGE UNBOUNDED PRECEDING) AS lower_from_top,
         count(*) FILTER (WHERE s.has_value AND s.total_has_upper) OVER (PARTITION BY ${partition('s')} ORDER BY s.total_value RANGE UNBOUNDED PRECEDING) AS upper_from_bottom,
         count(*) FILTER (WHERE s.has_value AND s.total_has_lower) OVER (PARTITION BY ${partition('s')}, s.total_value) AS lower_at,
