@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { HospitalReference, IsoDate, PageInfo, ref, SourceReference, UnitReference } from './common.ts'
 import { MetricCategory, MetricDefinitionSummary } from './metrics.ts'
+import { RegionReference } from './regions.ts'
 
 export const QualifiedValue = Type.Object({
   value: Type.Number({ description: 'The central figure: the sum (or quotient) of the stated values', examples: [30000] }),
@@ -166,6 +167,7 @@ export const AnalyticsCell = Type.Object({
   }, { additionalProperties: false }),
   hospital: Type.Optional(ref(HospitalReference)),
   department: Type.Optional(ref(UnitReference)),
+  region: Type.Optional(Type.Union([ref(RegionReference), Type.Null()], { description: 'The hospitals\' own region; null for hospitals whose region is not known' })),
   value: nullableQualified('The total of the cell\'s figures (each unit\'s that counts), qualifier-aware; null for an average or a rate over more than one unit'),
   absent: Type.Union([Type.String(), Type.Null()], { description: 'Why there is no value, when there is none' }),
   count: Type.Integer({ minimum: 1, description: 'How many figures (one per unit) the cell totals', examples: [12] }),

@@ -5,6 +5,7 @@ import t from 'tap'
 import { createApiKey } from '../../../src/db/api-keys.ts'
 import { schemas as commonSchemas } from '../../../src/schemas/common.ts'
 import { schemas as metricSchemas } from '../../../src/schemas/metrics.ts'
+import { schemas as regionSchemas } from '../../../src/schemas/regions.ts'
 import { schemas as statisticsSchemas } from '../../../src/schemas/statistics.ts'
 import { buildTestApp } from '../../helper.ts'
 
@@ -23,7 +24,7 @@ const note = { note: 'Stated in the bureau\'s yearly returns' }
 
 const ajv = new Ajv({ strict: false, allErrors: true })
 addFormats.default(ajv)
-for (const schema of [...commonSchemas, ...metricSchemas, ...statisticsSchemas]) ajv.addSchema(schema)
+for (const schema of [...commonSchemas, ...metricSchemas, ...regionSchemas, ...statisticsSchemas]) ajv.addSchema(schema)
 
 interface Qualified { value: number, lower: number | null, upper: number | null, lowerInclusive: boolean, upperInclusive: boolean, comparator: string | null, approximate: boolean, exact: boolean }
 interface Cell {
@@ -175,6 +176,24 @@ t.test('CSV: one row per cell, with the bounds, rank and change', async (t) => {
     rank: '2', rankOf: '3', rankUncertain: 'false', changeFromYear: '2024', changeValue: '20', changeLower: '', changeUpper: '20'
   })
   t.equal((await app.inject(`/v1/statistics/analytics?metric=beds&format=csv&limit=5`)).statusCode, 400, 'CSV has no pages')
+})
+
+t.test('regions: the filter takes a region and every region below it; cells group by the hospitals\' own region', async (t) => {
+  await post('/v1/regions', { slug: 'analytics-province', name: 'Analytics City', level: 'municipality', parent: 'china' })
+  await post('/v1/regions', { slug: 'analytics-district', name: 'Analytics District', level: 'district', parent: 'analytics-province' })
+  for (const [hospital, region] of [['a', 'analytics-district'], ['b', 'analytics-province']]) {
+    const placed = await app.inject({ method: 'PATCH', url: `/v1/hospitals/analytics-${hospital}`, headers: { ...writer, 'if-match': '*' }, payload: { region, provenance: note } })
+    t.equal(placed.statusCode, 200, placed.body)
+  }
+  const byRegion = await analytics('metric=beds&period=2025&region=analytics-province&groupBy=region,period')
+  t.same(byRegion.data.map((entry) => [(entry as Cell & { region: { slug: string, level: string } }).region.slug, entry.count]).sort(),
+    [['analytics-district', 2], ['analytics-province', 1]], 'a region\'s filter reaches the hospitals of the regions below it, grouped by their own')
+  const total = await analytics('metric=beds&period=2025&region=analytics-province')
+  t.same(total.data.map((entry) => [entry.count, entry.value?.value]), [[3, 470]], 'and totals them: 110 + 60 + 300')
+  t.same((await analytics('metric=beds&period=2025&region=analytics-district')).data.map((entry) => entry.count), [2], 'a district, only its own')
+  const unknown = await app.inject('/v1/statistics/analytics?metric=beds&region=atlantis')
+  t.equal(unknown.statusCode, 400)
+  t.match(unknown.json(), { detail: /No region has the slug "atlantis" \(see \/v1\/regions\)/ })
 })
 
 t.test('bad slices are 400 problems naming what is wrong', async (t) => {

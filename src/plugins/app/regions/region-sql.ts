@@ -1,4 +1,4 @@
-import { sql, type Sql } from '../../../lib/json-sql.ts'
+import { join, sql, type Sql } from '../../../lib/json-sql.ts'
 
 // "In this region or below" as SQL. Every region keeps the materialised path of ids from the top (`region.path`,
 // "/<country>/<province>/<district>/", maintained by the regions migration's triggers whoever writes), so a region's
@@ -16,8 +16,10 @@ import { sql, type Sql } from '../../../lib/json-sql.ts'
  */
 export function regionSubtreeIds (slugs: string | readonly string[]): Sql {
   const names = typeof slugs === 'string' ? [slugs] : [...slugs]
+  if (names.length === 0) return sql`SELECT NULL::uuid WHERE FALSE`
+  // One parameter a slug (not an array parameter): the statement may be sent with its values as literals (withLiterals).
   return sql`SELECT below.id FROM region named JOIN region below ON below.path ~>=~ named.path AND below.path ~<~ (left(named.path, -1) || '0')
-    WHERE named.slug = ANY(${names}::text[])`
+    WHERE named.slug IN (${join(names)})`
 }
 
 /**

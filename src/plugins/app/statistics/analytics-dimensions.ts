@@ -1,4 +1,5 @@
 import { Prisma } from '../../../generated/prisma/client.ts'
+import { regionIdInRegion } from '../regions/region-sql.ts'
 import { textArray, unitTreeSql, unknownValues } from './scope-sql.ts'
 
 // What an analytics cell can be grouped by, and filtered on, beside its metric and its period (which every cell has):
@@ -36,6 +37,15 @@ export const analyticsDimensions = {
     unknown: unknownValues.department,
     description: 'Only these units and the units below them (slugs or aliases)',
     example: 'obstetrics-second-department'
+  },
+  region: {
+    // A hospital's own region (the most precise one known); the filter takes any region and everything below it.
+    key: Prisma.sql`(SELECT slug FROM region WHERE id = h.region_id)`,
+    member: (key) => Prisma.sql`(SELECT json_build_object('slug', slug, 'name', name, 'level', level) FROM region WHERE slug = ${key})`,
+    filter: (values) => regionIdInRegion(Prisma.sql`h.region_id`, values),
+    unknown: unknownValues.region,
+    description: 'Only hospitals in these regions or any region below them (slugs; see /v1/regions)',
+    example: 'chongqing'
   }
 } satisfies Record<string, AnalyticsDimension>
 

@@ -9,7 +9,7 @@ import { ProblemError } from '../../../lib/problem.ts'
 type Database = Pick<PrismaClient, '$queryRaw'>
 
 /** How many values each multi-valued filter takes (documented in docs/statistics.md and the OpenAPI document). */
-export const filterLimits = { hospital: 100, department: 100, metric: 20, period: 20 } as const
+export const filterLimits = { hospital: 100, department: 100, region: 20, metric: 20, period: 20 } as const
 
 export type ListFilter = keyof typeof filterLimits
 
@@ -37,12 +37,14 @@ export const unknownValues = {
     WHERE NOT EXISTS (SELECT 1 FROM hospital WHERE slug = v)`,
   department: (slugs: readonly string[]) => Prisma.sql`SELECT 'department' AS parameter, v AS value FROM unnest(${textArray(slugs)}) v
     WHERE NOT EXISTS (SELECT 1 FROM unit WHERE slug = v) AND NOT EXISTS (SELECT 1 FROM unit_alias WHERE slug = v)`,
+  region: (slugs: readonly string[]) => Prisma.sql`SELECT 'region' AS parameter, v AS value FROM unnest(${textArray(slugs)}) v
+    WHERE NOT EXISTS (SELECT 1 FROM region WHERE slug = v)`,
   metric: (codes: readonly string[]) => Prisma.sql`SELECT 'metric' AS parameter, v AS value FROM unnest(${textArray(codes)}) v
     WHERE NOT EXISTS (SELECT 1 FROM metric_definition WHERE code = v)`
 }
 
 /** Where to look up the values a 400 names. */
-const lists: Record<string, string> = { hospital: '/v1/hospitals', department: '/v1/departments', metric: '/v1/metric-definitions' }
+const lists: Record<string, string> = { hospital: '/v1/hospitals', department: '/v1/departments', region: '/v1/regions', metric: '/v1/metric-definitions' }
 
 export interface UnknownValue { parameter: string, value: string }
 
