@@ -125,6 +125,7 @@ t.test('create, list, use, revoke: with the server stopped, then while it runs',
     { prefix: adminKey.slice(0, 16), name: 'Operations', scopes: ['admin'], revokedAt: null, region: null },
     { name: 'Chongqing office', scopes: ['write'], region: 'chongqing' }
   ], 'list --json: the keys, for scripts')
+  t.equal((await keys(env, 'revoke', scoped.stdout.trim().slice(0, 16))).code, 0, 'the region-scoped key is revoked like any other')
 
   // Plain `npm run keys` puts npm's banner on stdout; the command says how to capture its output alone.
   const bannered = await runCommand('npm', ['run', 'keys', '--', 'list', '--json'], env)
@@ -152,8 +153,8 @@ t.test('create, list, use, revoke: with the server stopped, then while it runs',
   const database = await openDatabase(loadConfig(env))
   try {
     const stored = await database.prisma.apiKey.findMany()
-    t.equal(stored.length, 2)
-    t.ok(stored.every((row) => row.revokedAt !== null), 'both keys are revoked')
+    t.equal(stored.length, 3)
+    t.ok(stored.every((row) => row.revokedAt !== null), 'every key is revoked')
     t.notOk(JSON.stringify(stored).includes(key.slice(17)) || JSON.stringify(stored).includes(adminKey.slice(17)), 'the database holds no secret')
   } finally {
     await database.close()

@@ -17,6 +17,9 @@ const factTables = dmmf.models
   .filter((model) => model.fields.some((field) => field.name === 'quote') && model.name !== 'ExtractionCandidate')
   .map((model) => model.dbName ?? model.name)
 
+/** Fact tables the seed leaves empty: a hospital's former slugs appear only when it is renamed. */
+const writtenOnlyByRenames = new Set(['hospital_alias'])
+
 const database = await openTestDatabase(t, { seeded: true })
 const query = <Row>(sql: string, params?: unknown[]): Promise<Row[]> =>
   database.withSession((session) => session.query<Row>(sql, params))
@@ -45,7 +48,7 @@ t.test('every fact in the database quotes its source document verbatim', async (
   for (const table of factTables) {
     const rows = await query<{ quote: string, full_text: string, file_name: string }>(
       `SELECT f.quote, s.full_text, s.file_name FROM "${table}" f JOIN source_document s ON s.id = f.source_id`)
-    t.ok(rows.length > 0, `${table} has seeded rows`)
+    if (!writtenOnlyByRenames.has(table)) t.ok(rows.length > 0, `${table} has seeded rows`)
     for (const row of rows) {
       checked++
       if (!row.full_text.includes(row.quote)) t.fail(`${table}: quote not in ${row.file_name}: "${row.quote}"`)

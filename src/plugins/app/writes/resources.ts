@@ -763,8 +763,9 @@ const sources: WritableResource = {
   },
   async dependents (db, id) {
     const sourceId = id
-    const [hospitalRows, units, aliases, figures, honorRows, serviceRows, links, eventRows, articles] = await Promise.all([
+    const [hospitalRows, hospitalAliases, units, aliases, figures, honorRows, serviceRows, links, eventRows, articles] = await Promise.all([
       db.hospital.count({ where: { sourceId } }),
+      db.hospitalAlias.count({ where: { sourceId } }),
       db.unit.count({ where: { sourceId } }),
       db.unitAlias.count({ where: { sourceId } }),
       db.metricObservation.count({ where: { sourceId } }),
@@ -775,7 +776,7 @@ const sources: WritableResource = {
       db.newsArticle.count({ where: { sourceId } })
     ])
     return [
-      ...count(hospitalRows, 'hospital'), ...count(units, 'unit'), ...count(aliases, 'unit alias', 'unit aliases'), ...count(figures, 'figure'),
+      ...count(hospitalRows, 'hospital'), ...count(hospitalAliases, 'former hospital slug'), ...count(units, 'unit'), ...count(aliases, 'unit alias', 'unit aliases'), ...count(figures, 'figure'),
       ...count(honorRows, 'honor'), ...count(serviceRows, 'service'), ...count(links, 'condition link'), ...count(eventRows, 'event'),
       ...count(articles, 'news article')
     ].map((phrase, index, phrases) => index === phrases.length - 1 ? `${phrase} citing it` : phrase)
