@@ -105,8 +105,13 @@ async function everyItem (path, parameters) {
   return { items, complete: false, first }
 }
 
-/** @returns {Promise<Listing<Hospital>>} */
-export const hospitals = () => everyItem('/v1/hospitals', { sort: 'name' })
+/** @typedef {{ slug: string, name: string, level: string, hospitalCount: number }} Region */
+
+/** The regions that hold hospitals (their own or below them). @returns {Promise<Listing<Region>>} */
+export const regions = () => everyItem('/v1/regions', {})
+
+/** The hospitals, of a region and the regions below it when one is named. @param {string} [region] @returns {Promise<Listing<Hospital>>} */
+export const hospitals = (region) => everyItem('/v1/hospitals', { sort: 'name', region })
 
 /** @param {string} hospital @returns {Promise<Listing<Department>>} */
 export const departments = (hospital) => everyItem('/v1/departments', { hospital, fields: 'slug,name,kind,parent', sort: 'name' })
@@ -123,7 +128,8 @@ export const timeseries = ({ metric, hospital, department }) =>
   everyItem('/v1/statistics/timeseries', { metric, hospital, department })
 
 /**
- * Totals per hospital and period of one metric, each with up to `units` of its units' figures.
+ * Totals per hospital and period of one metric, each with up to `units` of its units' figures (`hospital`: one slug
+ * or a comma-separated list).
  * @param {{ metric: string, hospital?: string, department?: string, units: number }} selection
  * @returns {Promise<Listing<SummaryGroup>>}
  */

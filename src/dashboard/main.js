@@ -11,11 +11,12 @@ import { figureDetails, fillCoverage, fillFigureTable, fillSelect } from './view
 /** @typedef {import('./charts.js').DrawnPoint} DrawnPoint */
 /** @typedef {import('./data.js').MetricDefinition} MetricDefinition */
 /** @typedef {import('./data.js').SummaryGroup} SummaryGroup */
-/** @typedef {{ hospital: string, department: string, metric: string, compare: string }} Selection */
+/** @typedef {{ region: string, hospital: string, department: string, metric: string, compare: string }} Selection */
 
 /** @param {string} id */
 const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id))
 const form = /** @type {HTMLFormElement} */ (byId('selection'))
+const regionSelect = /** @type {HTMLSelectElement} */ (byId('region'))
 const hospitalSelect = /** @type {HTMLSelectElement} */ (byId('hospital'))
 const departmentSelect = /** @type {HTMLSelectElement} */ (byId('department'))
 const metricSelect = /** @type {HTMLSelectElement} */ (byId('metric'))
@@ -23,6 +24,7 @@ const metricSelect = /** @type {HTMLSelectElement} */ (byId('metric'))
 const query = new URLSearchParams(window.location.search)
 /** @type {Selection} */
 const selection = {
+  region: query.get('region') ?? '',
   hospital: query.get('hospital') ?? '',
   department: query.get('department') ?? '',
   metric: query.get('metric') ?? '',
@@ -39,9 +41,12 @@ let generation = 0
  * What each view reads from the API for a selection.
  * @param {Selection} chosen
  */
-const reads = ({ hospital, department, metric, compare }) => ({
+const reads = ({ region, hospital, department, metric, compare }) => ({
   timeseries: () => data.timeseries({ metric, hospital, department }),
-  comparison: () => data.summary(compare === 'hospitals' ? { metric, units: 3 } : { metric, hospital, department, units: 100 }),
+  comparison: () => data.summary(compare === 'hospitals'
+    // Across hospitals: those of the chosen region (the summary takes up to 100 hospitals), or every one.
+    ? { metric, hospital: region === '' ? undefined : [...hospitalNames.keys()].slice(0, 100).join(','), units: 3 }
+    : { metric, hospital, department, units: 100 }),
   coverage: () => data.coverage({ hospital, department })
 })
 
@@ -214,6 +219,13 @@ async function show () {
   say(failures.length === 0 ? `Showing ${metric.name} for ${place()}.` : `Some of the data could not be read: ${failures.join('; ')}`)
 }
 
+/** The hospital picker, from a list of hospitals (a region's, or every one); the choice stays when it is in the list. @param {{ items: Array<{ slug: string, name: string }> }} hospitals */
+function fillHospitals (hospitals) {
+  hospitalNames = new Map(hospitals.items.map((hospital) => [hospital.slug, hospital.name]))
+  if (!hospitalNames.has(selection.hospital)) selection.hospital = hospitals.items[0]?.slug ?? ''
+  fillSelect(hospitalSelect, hospitals.items.map((hospital) => ({ value: hospital.slug, label: hospital.name })), selection.hospital)
+}
+
 /** The units of the chosen hospital in the unit picker. */
 async function loadUnits () {
   const units = await data.departments(selection.hospital)
@@ -230,12 +242,13 @@ async function start () {
   if (selection.hospital !== '' && selection.metric !== '') {
     for (const read of Object.values(reads(selection))) read().catch(() => {})
   }
-  const [hospitals, definitions] = await Promise.all([data.hospitals(), data.metricDefinitions()])
-  hospitalNames = new Map(hospitals.items.map((hospital) => [hospital.slug, hospital.name]))
+  const [regions, hospitals, definitions] = await Promise.all([data.regions(), data.hospitals(selection.region), data.metricDefinitions()])
+  const shown = regions.items.filter((region) => region.hospitalCount > 0)
+  if (!shown.some((region) => region.slug === selection.region)) selection.region = ''
+  fillSelect(regionSelect, shown.map((region) => ({ value: region.slug, label: `${region.name} (${region.level}, ${region.hospitalCount})` })), selection.region)
   metrics = new Map(definitions.items.map((metric) => [metric.code, metric]))
-  if (!hospitalNames.has(selection.hospital)) selection.hospital = hospitals.items[0]?.slug ?? ''
   if (!metrics.has(selection.metric)) selection.metric = definitions.items[0]?.code ?? ''
-  fillSelect(hospitalSelect, hospitals.items.map((hospital) => ({ value: hospital.slug, label: hospital.name })), selection.hospital)
+  fillHospitals(selection.region === '' || hospitals.items.length > 0 ? hospitals : await data.hospitals())
   fillSelect(metricSelect, definitions.items.map((metric) => ({ value: metric.code, label: `${metric.name} (${metric.unitLabel})`, group: metric.category })), selection.metric)
   for (const input of form.querySelectorAll('input[name="compare"]')) {
     const radio = /** @type {HTMLInputElement} */ (input)
@@ -250,6 +263,19 @@ async function start () {
 
 form.addEventListener('change', (event) => {
   const target = /** @type {HTMLInputElement | HTMLSelectElement} */ (event.target)
+  if (target === regionSelect) {
+    selection.region = regionSelect.value
+    const hospital = selection.hospital
+    void data.hospitals(selection.region).then(async (hospitals) => {
+      fillHospitals(hospitals)
+      if (selection.hospital !== hospital) {
+        selection.department = ''
+        await loadUnits()
+      }
+      await show()
+    }).catch((/** @type {Error} */ error) => { say(`The region's hospitals could not be read: ${error.message}`) })
+    return
+  }
   if (target === hospitalSelect) {
     selection.hospital = hospitalSelect.value
     selection.department = ''

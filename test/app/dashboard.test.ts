@@ -153,6 +153,19 @@ if (!existsSync(executablePath)) {
     t.same(hospitals.map((item) => [item.point.label, item.point.figure]),
       totals.data.map((group) => [group.hospital.shortName ?? group.hospital.name, group.total]), 'a total per hospital, bounds included')
 
+    // A region narrows the hospitals: the picker lists the regions that hold hospitals, with how many.
+    const regions = await api<{ data: Array<{ slug: string, name: string, level: string, hospitalCount: number }> }>('/v1/regions?limit=100')
+    t.same(await page.locator('#region option').evaluateAll((options) => (options as unknown as Array<{ value: string, textContent: string }>).map((option) => [option.value, option.textContent])),
+      [['', 'All regions'], ...regions.data.filter((region) => region.hospitalCount > 0).map((region) => [region.slug, `${region.name} (${region.level}, ${region.hospitalCount})`])],
+      'the region picker lists the regions that hold hospitals')
+    await page.locator('#region').selectOption('chongqing')
+    await settled(page, /^Showing Floor area/)
+    t.match(page.url(), /[?&]region=chongqing(&|$)/, 'the region is kept in the URL')
+    const inRegion = await api<{ data: Array<{ slug: string }> }>('/v1/hospitals?region=chongqing&limit=100')
+    t.same(await page.locator('#hospital option').evaluateAll((options) => (options as unknown as Array<{ value: string }>).map((option) => option.value)),
+      inRegion.data.map((hospital) => hospital.slug).sort(), 'the hospital picker holds the region\'s hospitals')
+    t.equal(await page.locator('#hospital').inputValue(), 'cqhcwc', 'and keeps the hospital chosen, which is in it')
+
     // The coverage grid: a tick where the unit reports the metric; a metric's name chooses it.
     const coverage = await api<{ data: Array<{ department: { name: string }, reported: string[] }> }>('/v1/statistics/coverage?hospital=cqhcwc&limit=100')
     const rows = await page.locator('#coverage-table tbody tr').evaluateAll((trs) => (trs as unknown as TableRow[]).map((tr) => ({
