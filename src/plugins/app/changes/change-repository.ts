@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { isoTimestamp, jsonObject, sql, type Sql } from '../../../lib/json-sql.ts'
+import { empty, isoTimestamp, jsonObject, sql, type Sql } from '../../../lib/json-sql.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,7 +52,7 @@ export function createChangeRepository (fastify: FastifyInstance) {
     /** The changes after `since`, oldest first, at most `limit`. */
     async page (filters: ChangeFilters, read: ChangeRead): Promise<ChangePageText> {
       const resources = filters.resources === undefined || filters.resources.length === 0
-        ? sql``
+        ? empty
         : sql`AND a.resource = ANY(${[...filters.resources]}::text[])`
       const rows = await database.query<{ position: string, item: string }>(sql`
         SELECT a.position::text AS position, ${item}::text AS item
