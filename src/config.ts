@@ -1,6 +1,7 @@
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
 import { OperatorError } from './lib/fatal.ts'
+import { addressRanges } from './lib/outbound-http.ts'
 
 // One trusted proxy in TRUST_PROXY: an IPv4 or IPv6 address or CIDR range, or one of proxy-addr's named ranges.
 // Not a hop count: Fastify no longer trusts one, since it cannot tell a proxy from a client that adds the header.
@@ -180,6 +181,31 @@ export const ConfigSchema = Type.Object({
     minimum: 0,
     description: 'How long an event stream waits for a slow client to catch up before it sends `resume` and ends'
   }),
+  WEBHOOKS_SEND: Type.Boolean({
+    default: true,
+    description: 'Whether this instance sends webhook deliveries (any number may; each delivery is taken by one at a time)'
+  }),
+  WEBHOOK_ALLOW_ADDRESSES: Type.String({
+    default: '',
+    pattern: '^[A-Za-z0-9,]*$',
+    description: 'Comma-separated address ranges webhook URLs may reach besides public ones (ipaddr.js names: loopback, ' +
+      'private, linkLocal, uniqueLocal, carrierGradeNat…); empty refuses them all'
+  }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 10, description: 'How long a webhook receiver has to answer a delivery' }),
+  WEBHOOK_LEASE_MS: Type.Integer({
+    default: 30_000,
+    minimum: 100,
+    description: 'How long a delivery being sent is kept from other senders; one whose sender died is sent again after it (more than WEBHOOK_TIMEOUT_MS)'
+  }),
+  WEBHOOK_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 100, description: 'How many deliveries one instance sends at once' }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ default: 5_000, minimum: 1, description: 'The wait before a failed delivery\'s first retry; it doubles with each failure (with jitter)' }),
+  WEBHOOK_RETRY_MAX_MS: Type.Integer({ default: 21_600_000, minimum: 1, description: 'The longest wait between two attempts (6 hours)' }),
+  WEBHOOK_RETRY_WINDOW_MS: Type.Integer({ default: 86_400_000, minimum: 1, description: 'How long a delivery is retried before it is marked failed (24 hours)' }),
+  WEBHOOK_DISABLE_AFTER_MS: Type.Integer({
+    default: 432_000_000,
+    minimum: 0,
+    description: 'How long a subscription\'s deliveries may fail with no success before it is disabled (5 days)'
+  }),
   HANDLER_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 0,
@@ -205,10 +231,21 @@ export class ConfigError extends OperatorError {
 
 /** Reads and validates the configuration; throws ConfigError with one readable line when it is wrong. */
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  let config: Config
   try {
-    return envSchema<Config>({ schema: ConfigSchema, data: env, env: false })
+    config = envSchema<Config>({ schema: ConfigSchema, data: env, env: false })
   } catch (error) {
     const message = error instanceof Error ? error.message.replaceAll('env/', '') : String(error)
     throw new ConfigError(`Invalid configuration: ${message}`)
   }
+  if (config.WEBHOOK_LEASE_MS <= config.WEBHOOK_TIMEOUT_MS) {
+    throw new ConfigError(`Invalid configuration: WEBHOOK_LEASE_MS (${config.WEBHOOK_LEASE_MS}) must be longer than WEBHOOK_TIMEOUT_MS ` +
+      `(${config.WEBHOOK_TIMEOUT_MS}), or a delivery still being sent could be taken and sent again by another instance`)
+  }
+  const unknownRanges = config.WEBHOOK_ALLOW_ADDRESSES.split(',').filter((range) => range !== '' && !addressRanges.includes(range))
+  if (unknownRanges.length > 0) {
+    throw new ConfigError(`Invalid configuration: WEBHOOK_ALLOW_ADDRESSES names unknown address ranges (${unknownRanges.join(', ')}); ` +
+      `known: ${addressRanges.join(', ')}`)
+  }
+  return config
 }

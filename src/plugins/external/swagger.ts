@@ -189,6 +189,45 @@ export function docsContentSecurityPolicy (publicUrl: string | undefined): Recor
   }
 }
 
+/**
+ * OpenAPI 3.1's `webhooks`: what this server POSTs to a subscription's URL (POST /v1/webhooks), described like an
+ * operation a subscriber implements, so that client generators and readers of the docs see the body and its headers.
+ */
+export function withWebhooks<Document extends OpenApiDocument> (document: Document): Document & { webhooks: Record<string, unknown> } {
+  const header = (description: string, example: string) => ({ required: true, description, schema: { type: 'string' }, example })
+  return {
+    ...document,
+    webhooks: {
+      change: {
+        post: {
+          operationId: 'receiveChange',
+          summary: 'A change, POSTed to a subscription\'s URL',
+          description: 'Sent for each change of the feed (GET /v1/changes) whose type the subscription names, at least once: ' +
+            'drop repeats by `webhook-id`, which every retry of a delivery keeps. Verify `webhook-signature` with the ' +
+            'subscription\'s secret and any Standard Webhooks library (it signs `<webhook-id>.<webhook-timestamp>.<body>` ' +
+            'with HMAC-SHA256, `v1,<base64>`), and refuse a timestamp far from now. Answer 2xx within 10 seconds; anything ' +
+            'else, a redirect included, is retried with exponential backoff for 24 hours. Deliveries are not ordered: use ' +
+            '`data.cursor` (commit order) to put them in order, or read the feed from the last cursor you hold.',
+          tags: ['webhooks'],
+          parameters: [
+            { in: 'header', name: 'webhook-id', ...header('The delivery\'s id, the same on every attempt', 'msg_0f2c9d4e8b1a4c67a9e3d5f1b2c7a8e4') },
+            { in: 'header', name: 'webhook-timestamp', ...header('When this attempt was signed, in Unix seconds', '1796630400') },
+            { in: 'header', name: 'webhook-signature', ...header('Space-separated signatures, `v1,<base64 HMAC-SHA256>`', 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=') }
+          ],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookEvent' } } }
+          },
+          responses: {
+            '2XX': { description: 'Received: the delivery is done' },
+            default: { description: 'Not received: the delivery is tried again later' }
+          }
+        }
+      }
+    }
+  }
+}
+
 // Registered before the routes so every route is captured; shared schemas with an $id become components.
 export default fp(async (fastify) => {
   const { config } = fastify
@@ -225,6 +264,7 @@ export default fp(async (fastify) => {
         { name: 'statistics', description: 'Aggregates for dashboards, with qualifiers carried through the arithmetic' },
         { name: 'fhir', description: 'A read-only HL7 FHIR R4 view of the same records (application/fhir+json; errors as OperationOutcome)' },
         { name: 'changes', description: 'The change feed: what changed since a cursor, for keeping a copy in step' },
+        { name: 'webhooks', description: 'Changes POSTed to partners\' URLs as they commit, signed per Standard Webhooks (admin)' },
         { name: 'audit', description: 'Who changed what and when (admin)' },
         { name: 'archive', description: 'Deleted records, kept for restoring' },
         { name: 'health', description: 'Liveness and readiness probes' }
@@ -234,7 +274,7 @@ export default fp(async (fastify) => {
       buildLocalReference: (json, _baseUri, _fragment, index) => typeof json.$id === 'string' ? json.$id : `def-${index}`
     },
     transformObject: (document) => 'openapiObject' in document
-      ? withProblemResponses(document.openapiObject as OpenApiDocument) as typeof document.openapiObject
+      ? withWebhooks(withProblemResponses(document.openapiObject as OpenApiDocument)) as typeof document.openapiObject
       : document.swaggerObject
   })
   // The OpenAPI document above is generated either way (`npm run openapi` and the tests read it through

@@ -105,6 +105,7 @@ t.test('the feed lists each write once, in order, from any cursor', async (t) =>
   t.same((await feed(app, `since=${c0}&resource=metrics`)).data.map((change) => change.id), [figure.json<{ id: string }>().id], 'resource filters')
   t.same((await feed(app, `since=${c0}&resource=hospitals,news`)).data, [], 'to the collections named')
 
+
   // Paging through: no change twice, none missed, and a Link to the next page while there is one.
   const seen: string[] = []
   let cursor = c0
@@ -129,7 +130,27 @@ t.test('the feed lists each write once, in order, from any cursor', async (t) =>
     payload: { name: 'Feed Unit, renamed', provenance: note }
   })
   t.equal(renamed.statusCode, 200, renamed.body)
-  t.same((await feed(app, `since=${all.page.nextCursor}`)).data.map((change) => change.action), ['update'], 'a cached empty page does not hide a new change')
+  const renamedFeed = (await feed(app, `since=${all.page.nextCursor}`)).data
+  t.same(renamedFeed.map((change) => change.action), ['update'], 'a cached empty page does not hide a new change')
+
+  // By hospital: a change belongs to the hospital its record belonged to when written, an archive included.
+  const other = await app.inject({
+    method: 'POST',
+    url: '/v1/hospitals',
+    headers: writer,
+    payload: { slug: 'feed-hospital', name: 'Feed Hospital', city: 'Chengdu', province: 'Sichuan', country: 'CN', provenance: note }
+  })
+  t.equal(other.statusCode, 201, other.body)
+  const ours = await feed(app, `since=${c0}&hospital=cqhcwc`)
+  t.same(ours.data.map((change) => change.cursor), [...all.data.map((change) => change.cursor), ...renamedFeed.map((change) => change.cursor)],
+    'the unit\'s changes (its archive too) and its figure\'s are the hospital\'s')
+  t.same((await feed(app, `since=${c0}&hospital=feed-hospital`)).data.map((change) => [change.resource, change.action]), [['hospitals', 'create']],
+    'another hospital has only its own')
+  t.equal((await feed(app, `since=${c0}&hospital=cqhcwc,feed-hospital`)).data.length, all.data.length + renamedFeed.length + 1, 'a list takes either')
+  t.same((await feed(app, `since=${c0}&hospital=feed-hospital&resource=departments`)).data, [], 'with the resource filter too')
+  const unknownHospital = await app.inject(`/v1/changes?hospital=cqhcwc,no-such-hospital`)
+  t.equal(unknownHospital.statusCode, 400)
+  t.match(unknownHospital.json(), { detail: /no-such-hospital/, errors: [{ field: '/hospital' }] }, 'an unknown hospital is named')
 
   for (const [query, field] of [['since=abc', '/since'], ['since=-1', '/since'], ['resource=patients', '/resource'], ['limit=0', '/limit'], ['limit=1001', '/limit'], ['cursor=1', '/cursor']]) {
     const refused = await app.inject(`/v1/changes?${query}`)

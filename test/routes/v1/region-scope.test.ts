@@ -68,6 +68,16 @@ t.test('a region-scoped key is refused outside its region on every write operati
       if (candidate === undefined) throw new Error(`no candidate from ${listed.body}`)
       return { source, candidate: candidate.id }
     },
+    /** A webhook subscription, switched off so that nothing is sent from this test. */
+    webhook: async () => (await app.prisma.webhookSubscription.create({ data: { url: 'https://93.184.215.14/hooks', secret: 'whsec_AAAA', enabled: false } })).id,
+    /** A delivery of such a subscription, of a change already made. */
+    delivery: async () => {
+      const subscriptionId = await fresh.webhook()
+      const event = await app.prisma.auditEvent.findFirstOrThrow({ select: { position: true } })
+      const id = `msg_${(++counter).toString(16).padStart(32, '0')}`
+      await app.prisma.webhookDelivery.create({ data: { id, subscriptionId, position: event.position, eventType: 'departments.updated' } })
+      return { subscriptionId, id }
+    },
     archived: async (place: Place) => {
       const honor = await fresh.honor(place)
       await app.inject({ method: 'DELETE', url: `/v1/honors/${honor}`, headers: { ...root, 'if-match': '*' } })
@@ -151,6 +161,18 @@ t.test('a region-scoped key is refused outside its region on every write operati
       call: async (place) => {
         const { source, candidate } = await fresh.candidate(place)
         return post(`/v1/sources/${source}/candidates/accept`, { ids: [candidate] })
+      }
+    },
+    // Webhook subscriptions span every hospital: like shared reference data, only a key without a region manages them.
+    createWebhook: { shared: true, call: async () => post('/v1/webhooks', { url: 'https://93.184.215.14/hooks' }) },
+    updateWebhook: { shared: true, call: async () => patch(`/v1/webhooks/${await fresh.webhook()}`, { description: 'Renamed' }) },
+    deleteWebhook: { shared: true, call: async () => remove(`/v1/webhooks/${await fresh.webhook()}`) },
+    rotateWebhookSecret: { shared: true, call: async () => post(`/v1/webhooks/${await fresh.webhook()}/secret`) },
+    redeliverWebhook: {
+      shared: true,
+      call: async () => {
+        const { subscriptionId, id } = await fresh.delivery()
+        return post(`/v1/webhooks/${subscriptionId}/deliveries/${id}/redeliver`)
       }
     },
     importFigures: { call: async (place) => post('/v1/imports?commit=true', { figures: [figure(place)] }) },

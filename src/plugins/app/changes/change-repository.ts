@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { empty, isoTimestamp, jsonObject, sql, type Sql } from '../../../lib/json-sql.ts'
+import { refuseUnknownValues } from '../statistics/scope-sql.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,6 +16,8 @@ declare module 'fastify' {
 
 export interface ChangeFilters {
   resources?: readonly string[]
+  /** Ids of hospitals: only changes to records of one of them. */
+  hospitals?: readonly string[]
 }
 
 export interface ChangeRead {
@@ -31,7 +34,8 @@ export interface ChangePageText {
   more: boolean
 }
 
-const changeJson = (a: Sql): Sql => jsonObject([
+/** A change as the feed and webhook deliveries present it, from an audit_event row. */
+export const changeJson = (a: Sql): Sql => jsonObject([
   ['cursor', sql`${a}.position::text`],
   ['resource', sql`${a}.resource`],
   ['id', sql`${a}.entity_id`],
@@ -54,16 +58,26 @@ export function createChangeRepository (fastify: FastifyInstance) {
       const resources = filters.resources === undefined || filters.resources.length === 0
         ? empty
         : sql`AND a.resource = ANY(${[...filters.resources]}::text[])`
+      const hospitals = filters.hospitals === undefined
+        ? empty
+        : sql`AND a.hospital_ids && ${[...filters.hospitals]}::uuid[]`
       const rows = await database.query<{ position: string, item: string }>(sql`
         SELECT a.position::text AS position, ${item}::text AS item
         FROM audit_event a
-        WHERE a.position > ${read.since.toString()}::bigint ${resources}
+        WHERE a.position > ${read.since.toString()}::bigint ${resources} ${hospitals}
         ORDER BY a.position
         LIMIT ${read.limit + 1}`)
       const more = rows.length > read.limit
       const page = more ? rows.slice(0, read.limit) : rows
       const last = page.at(-1)
       return { items: page, next: last === undefined ? read.since : BigInt(last.position), more }
+    },
+
+    /** The ids of the hospitals with these slugs; a 400 naming any slug that names none. */
+    async hospitalIds (slugs: readonly string[]): Promise<string[]> {
+      await refuseUnknownValues(fastify.prisma, { hospital: [...slugs] })
+      const rows = await database.query<{ id: string }>(sql`SELECT id::text AS id FROM hospital WHERE slug = ANY(${[...slugs]}::text[])`)
+      return rows.map((row) => row.id)
     },
 
     /** The position of the latest change (0 before the first): where a reader that wants only what comes next starts. */

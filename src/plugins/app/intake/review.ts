@@ -52,6 +52,7 @@ const factResource: Record<CandidateKind, WritableResource> = {
 const candidates: AuditedResource = {
   name: 'candidates',
   key: 'id',
+  placement: { hospitalOf: (id) => sql`SELECT d.hospital_id FROM extraction_candidate c JOIN source_document d ON d.id = c.source_id WHERE c.id = ${id}::uuid` },
   location: (candidate) => {
     const { id, source } = candidate as unknown as { id: string, source: { id: string } }
     return `/v1/sources/${source.id}/candidates/${id}`

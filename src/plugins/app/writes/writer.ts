@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Prisma } from '../../../generated/prisma/client.ts'
 import { matchesVersion, requireIfMatch, staleVersion } from '../../../lib/entity-tag.ts'
+import { sql } from '../../../lib/json-sql.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import type { ProvenanceBody } from '../../../schemas/writes.ts'
 import { assertInKeyRegion } from '../regions/region-scope.ts'
@@ -17,7 +18,7 @@ declare module 'fastify' {
 
 /** One row of a batch: what it became, or why it could not. */
 /** What the audit (and so the change feed) needs of a resource: its name, and where it can its key and URL. */
-export type AuditedResource = Pick<WritableResource, 'name'> & Partial<Pick<WritableResource, 'key' | 'location'>>
+export type AuditedResource = Pick<WritableResource, 'name'> & Partial<Pick<WritableResource, 'key' | 'location' | 'placement'>>
 
 export type BatchRow = { representation: Representation, location: string, problem?: undefined } | { problem: ProblemError }
 
@@ -138,6 +139,14 @@ function notFound (resource: WritableResource, key: string): ProblemError {
   return new ProblemError('notFound', `No ${resource.noun} has the ${resource.key} "${key}".`)
 }
 
+/** The hospitals a record belongs to (none for regions and shared reference data): what the feed's hospital filter reads. */
+async function hospitalsOf (db: Db, resource: AuditedResource, id: string): Promise<string[]> {
+  const placement = resource.placement
+  if (placement === undefined || typeof placement === 'string') return []
+  const rows = await db.$queryRaw<Array<{ id: string | null }>>(sql`SELECT DISTINCT owner.id::text AS id FROM (${placement.hospitalOf(id)}) AS owner(id)`)
+  return rows.flatMap((row) => row.id === null ? [] : [row.id])
+}
+
 /** A JSON copy for the audit: what a client would have read. */
 function snapshot (representation: Representation | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
   return representation === null ? Prisma.DbNull : JSON.parse(JSON.stringify(representation)) as Prisma.InputJsonValue
@@ -176,7 +185,7 @@ export function createWriter (fastify: FastifyInstance) {
    */
   async function audit (db: Db, request: FastifyRequest, resource: AuditedResource, entityId: string,
     action: 'create' | 'update' | 'archive' | 'restore', version: number, before: Representation | null, after: Representation | null,
-    location?: string): Promise<void> {
+    location?: string, hospitals?: string[]): Promise<void> {
     const current = after ?? before
     const keyField = resource.key ?? 'id'
     const key = current === null ? entityId : String((current as unknown as Record<string, unknown>)[keyField] ?? entityId)
@@ -191,7 +200,8 @@ export function createWriter (fastify: FastifyInstance) {
         before: snapshot(before),
         after: snapshot(after),
         key,
-        location: location ?? (after !== null && resource.location !== undefined ? resource.location(after) : null)
+        location: location ?? (after !== null && resource.location !== undefined ? resource.location(after) : null),
+        hospitalIds: hospitals ?? await hospitalsOf(db, resource, entityId)
       }
     })
   }
@@ -346,6 +356,8 @@ export function createWriter (fastify: FastifyInstance) {
         if (blockers.length > 0) {
           throw new ProblemError('conflict', `The ${resource.noun} still has ${blockers.join(', ')}; archive those first.`)
         }
+        // Whose it was, asked before it goes.
+        const hospitals = await hospitalsOf(db, resource, before.id)
         const dependents: Record<string, unknown[]> = {}
         for (const { table, column } of resource.cascades) {
           const rows = await db.$queryRawUnsafe<Array<{ row: unknown }>>(
@@ -365,7 +377,7 @@ export function createWriter (fastify: FastifyInstance) {
             representation: snapshot(before) as Prisma.InputJsonValue
           }
         })
-        await audit(db, request, resource, before.id, 'archive', before.version, before, null, `/v1/archive/${archived.id}`)
+        await audit(db, request, resource, before.id, 'archive', before.version, before, null, `/v1/archive/${archived.id}`, hospitals)
       })
     },
 

@@ -4,7 +4,9 @@ import { sendEventStream, type EventFeed } from '../../../lib/event-stream.ts'
 import { sendJson } from '../../../lib/listing.ts'
 import { parseNames } from '../../../lib/paging.ts'
 import { auditedResources } from '../../../plugins/app/writes/resources.ts'
-import { problemResponse, ref } from '../../../schemas/common.ts'
+import { type ChangeFilters } from '../../../plugins/app/changes/change-repository.ts'
+import { filterLimits, filterValues } from '../../../plugins/app/statistics/scope-sql.ts'
+import { problemResponse, ref, slugList } from '../../../schemas/common.ts'
 import { ChangePage } from '../../../schemas/changes.ts'
 
 const defaultLimit = 100
@@ -13,9 +15,9 @@ const eventStream = 'text/event-stream'
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   /** The feed as a stream reads it: pages after a cursor, woken by every committed change (from any instance). */
-  const changeFeed = (resources: string[], limit: number): EventFeed => ({
+  const changeFeed = (filters: ChangeFilters, limit: number): EventFeed => ({
     read: async (cursor) => {
-      const page = await fastify.changeRepository.page({ resources }, { limit, since: BigInt(cursor) })
+      const page = await fastify.changeRepository.page(filters, { limit, since: BigInt(cursor) })
       return {
         events: page.items.map((entry) => ({ id: entry.position, event: 'change', data: entry.item })),
         cursor: page.next.toString(),
@@ -37,7 +39,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Every create, update, archive and restore made through this API, in the order the writes ' +
         'committed, each with its resource, id, key, version, action, time, the record it produced and its URL (an ' +
         'archive links its archived copy). Read from `since` (a change\'s `cursor`; 0, the default, is the beginning; ' +
-        '`now` starts after the latest change), then go on from `page.nextCursor`: no change is skipped or repeated, even ' +
+        '`now` starts after the latest change), filtered by resource and hospital, then go on from `page.nextCursor`: no change is skipped or repeated, even ' +
         'when writes overlap and commit in another order than they began. The seed\'s data was loaded before the feed ' +
         'began: take `since=now` first, read the lists, then follow the feed from that cursor. ' +
         'With `Accept: text/event-stream` the same feed is streamed as Server-Sent Events (`event: change`, the cursor ' +
@@ -56,6 +58,12 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
           description: `Only changes to these collections, comma-separated, from: ${auditedResources.join(', ')}`,
           examples: ['departments,metrics']
         })),
+        hospital: Type.Optional(slugList({
+          description: `Only changes to records of these hospitals (the hospital itself, its units, their figures, honors, services, ` +
+            `aliases and condition links, its events, news and sources): one slug or a comma-separated list of at most ` +
+            `${filterLimits.hospital}; an unknown slug is a 400. Regions and the shared metric definitions and conditions belong to no hospital`,
+          examples: ['cqhcwc']
+        })),
         limit: Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit, description: 'At most this many changes', examples: [defaultLimit] })
       }, { additionalProperties: false }),
       response: {
@@ -72,7 +80,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
             }
           }
         },
-        400: problemResponse('since, resource or limit is invalid, or a parameter is unknown'),
+        400: problemResponse('since, resource, hospital or limit is invalid, a hospital slug names none, or a parameter is unknown'),
         406: problemResponse('The Accept header admits no JSON'),
         500: problemResponse('Unexpected server error')
       }
@@ -80,16 +88,21 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { since, limit } = request.query
     const resources = parseNames(request.query.resource, auditedResources, 'resource')
+    const hospitalSlugs = filterValues('hospital', request.query.hospital)
+    const filters: ChangeFilters = {
+      resources,
+      ...(hospitalSlugs === undefined ? {} : { hospitals: await fastify.changeRepository.hospitalIds(hospitalSlugs) })
+    }
     if (request.accepts().type(['application/json', eventStream]) === eventStream) {
       const lastEventId = request.headers['last-event-id']
       const resumeFrom = typeof lastEventId === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(lastEventId) ? lastEventId : undefined
       const start = resumeFrom ?? (since === 'now' ? (await fastify.changeRepository.latest()).toString() : since)
       request.skipResponseCache()
-      sendEventStream(request, reply, changeFeed(resources, limit), start, fastify.eventStreams.options, fastify.eventStreams)
+      sendEventStream(request, reply, changeFeed(filters, limit), start, fastify.eventStreams.options, fastify.eventStreams)
       return reply
     }
     const after = since === 'now' ? await fastify.changeRepository.latest() : BigInt(since)
-    const page = await fastify.changeRepository.page({ resources }, { limit, since: after })
+    const page = await fastify.changeRepository.page(filters, { limit, since: after })
     if (page.more) {
       const next = new URL(request.url, 'http://localhost')
       next.searchParams.set('since', page.next.toString())
