@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
+import autocannon from 'autocannon'
 import pg from 'pg'
 import { appEnvironment, createWriteKey, startApp } from './app-setup.ts'
 import { compareServers, median, type LoadTarget } from './load.ts'
@@ -29,7 +31,12 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
-    results: { type: 'string', default: 'bench/changes-results.json' }
+    results: { type: 'string', default: 'bench/changes-results.json' },
+    // The load process (spawned by this script): writes at 1,000 a minute, and with --consumers follows the feed.
+    load: { type: 'string' },
+    'other-origin': { type: 'string' },
+    key: { type: 'string' },
+    consumers: { type: 'boolean', default: false }
   }
 })
 const writes = Number(values.writes)
@@ -117,6 +124,41 @@ function writer (origin: string, key: string) {
   return { stop: async () => { running = false; await done; return count } }
 }
 
+/**
+ * The changes and their consumers run in a process of their own, so that autocannon, in this one, measures the reads
+ * and nothing else competes with it for its event loop. Stops on SIGTERM and prints how many writes it made.
+ */
+async function loadProcess (origin: string, otherOrigin: string, key: string, consumers: boolean): Promise<void> {
+  const clients: AbortController[] = []
+  if (consumers) for (let i = 0; i < 10; i++) clients.push(await follow(i % 2 === 0 ? origin : otherOrigin, new Map()))
+  const { stop } = writer(origin, key)
+  process.stdout.write('started\n')
+  await new Promise((resolve) => process.once('SIGTERM', resolve))
+  const count = await stop()
+  for (const client of clients) client.abort()
+  process.stdout.write(`${count}\n`)
+  process.exit(0)
+}
+
+async function startLoad (a: string, b: string, key: string, consumers: boolean): Promise<() => Promise<number>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/changes.ts', '--load', a, '--other-origin', b, '--key', key,
+    ...(consumers ? ['--consumers'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  while (!output.includes('started')) await sleep(20)
+  return async () => {
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.once('exit', resolve))
+    return Number(output.trim().split('\n').at(-1))
+  }
+}
+
+/** Reads at a fixed rate (not as fast as possible): the latency a client sees, with and without the changes. */
+async function fixedRate (origin: string, rate: number): Promise<{ p50: number, p99: number, requests: number }> {
+  const result = await autocannon({ url: `${origin}/v1/departments?limit=20`, connections, duration, overallRate: rate })
+  return { p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total }
+}
+
 async function main (): Promise<void> {
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'bench-changes-'))
   await withAdmin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`)
@@ -167,11 +209,15 @@ async function main (): Promise<void> {
     }
     await sleep(500)
     for (const stream of streams) stream.abort()
+    const missing: number[] = []
     const delays = (arrivals: Map<number, number>, from: 'sent' | 'answered') => [...sent].map(([version, times]) => {
       const arrived = arrivals.get(version)
-      if (arrived === undefined) throw new Error(`version ${version} never arrived on a stream`)
+      if (arrived === undefined) {
+        missing.push(version)
+        return Number.NaN
+      }
       return arrived - times[from]
-    })
+    }).filter((delay) => !Number.isNaN(delay))
     const latency = {
       sseSameInstance: { fromAnswer: summary(delays(onA, 'answered')), fromSend: summary(delays(onA, 'sent')) },
       sseOtherInstance: { fromAnswer: summary(delays(onB, 'answered')), fromSend: summary(delays(onB, 'sent')) },
@@ -179,6 +225,7 @@ async function main (): Promise<void> {
       writeRoundTrip: summary([...sent.values()].map((times) => times.answered - times.sent))
     }
     log(JSON.stringify(latency, null, 2))
+    if (missing.length > 0) throw new Error(`changes that never arrived on a stream (by version): ${[...new Set(missing)].join(', ')}; A saw ${onA.size}, B ${onB.size} of ${sent.size}`)
 
     // 2. Reads alone, with 1,000 changes a minute (and the feed's consumers), and with the writes but no consumers.
     const read: LoadTarget = { server: 'app', pid: a.pid, origin: a.origin, request: { method: 'GET', path: '/v1/departments?limit=20' }, expectedStatus: 200 }
@@ -208,29 +255,37 @@ async function main (): Promise<void> {
     const conditions = ['reads alone', 'with 1,000 changes/min, 10 SSE clients, 1 webhook', 'with 1,000 changes/min, no consumers'] as const
     const results: Record<string, number[]> = Object.fromEntries(conditions.map((name) => [name, []]))
     const p99s: Record<string, number[]> = Object.fromEntries(conditions.map((name) => [name, []]))
+    const steadyP50: Record<string, number[]> = Object.fromEntries(conditions.map((name) => [name, []]))
+    const steadyP99: Record<string, number[]> = Object.fromEntries(conditions.map((name) => [name, []]))
+    const fixedReadRate = 2000
     let writesDone = 0
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? [...conditions] : [...conditions].reverse()
       for (const condition of order) {
         let stop: (() => Promise<number>) | undefined
-        const clients: AbortController[] = []
         if (condition !== 'reads alone') {
           const consumers = condition.includes('SSE')
           await setWebhook(consumers)
-          if (consumers) for (let i = 0; i < 10; i++) clients.push(await follow(i % 2 === 0 ? a.origin : b.origin, new Map()))
-          stop = writer(a.origin, key).stop
+          stop = await startLoad(a.origin, b.origin, key, consumers)
         }
         const [measured] = await compareServers([read], { duration, warmup: 1, rounds: 1, connections })
+        const steady = await fixedRate(a.origin, fixedReadRate)
         if (stop !== undefined) writesDone += await stop()
-        for (const client of clients) client.abort()
         results[condition]!.push(measured!.requestsPerSecond)
         p99s[condition]!.push(measured!.p99)
-        log(`  round ${round + 1}, ${condition}: ${Math.round(measured!.requestsPerSecond)} req/s, p99 ${measured!.p99} ms`)
+        steadyP50[condition]!.push(steady.p50)
+        steadyP99[condition]!.push(steady.p99)
+        log(`  round ${round + 1}, ${condition}: ${Math.round(measured!.requestsPerSecond)} req/s, p99 ${measured!.p99} ms; ` +
+          `at ${fixedReadRate} req/s p50 ${steady.p50} ms, p99 ${steady.p99} ms`)
       }
     }
     await setWebhook(false)
     receiver.close()
-    const reads = Object.fromEntries(conditions.map((name) => [name, { requestsPerSecond: Math.round(median(results[name]!)), p99: median(p99s[name]!) }]))
+    const reads = Object.fromEntries(conditions.map((name) => [name, {
+      requestsPerSecond: Math.round(median(results[name]!)),
+      p99: median(p99s[name]!),
+      [`at ${fixedReadRate} req/s`]: { p50: median(steadyP50[name]!), p99: median(steadyP99[name]!) }
+    }]))
     const base = reads['reads alone']!.requestsPerSecond
     const slowdown = Object.fromEntries(conditions.slice(1).map((name) => [name, Math.round((1 - reads[name]!.requestsPerSecond / base) * 1000) / 10]))
     const report = {
@@ -256,4 +311,5 @@ async function main (): Promise<void> {
   }
 }
 
-await main()
+if (values.load !== undefined) await loadProcess(values.load, values['other-origin']!, values.key!, values.consumers === true)
+else await main()

@@ -29,7 +29,9 @@ export default fp(async (fastify) => {
     const limitMs = request.routeOptions.config.handlerTimeoutMs ?? timeoutMs
     if (limitMs === 0) return done()
     request.handlerTimer = setTimeout(() => {
-      if (reply.sent) return
+      // Answered already, or answering: a stream (an event stream, a streamed CSV) has sent its headers and is bounded
+      // by its own means; a 503 can no longer be sent, and trying would end it.
+      if (reply.sent || reply.raw.headersSent) return
       request.log.warn({ handlerTimeoutMs: limitMs }, 'request timed out: answered 503')
       reply.send(new ProblemError('serviceUnavailable',
         `The server did not complete the request within ${limitMs} ms; try again.`,

@@ -57,7 +57,8 @@ function eventReader (body: ReadableStream<Uint8Array>) {
 const note = { note: 'Stated by the ward office' }
 
 t.test('a stream of changes as they commit, with heartbeats, resumable, ended with where to resume', async (t) => {
-  const app = await buildTestApp(t, { EVENT_STREAM_HEARTBEAT_MS: '100' })
+  // A handler timeout far shorter than the stream lives: a stream is answering, not late.
+  const app = await buildTestApp(t, { EVENT_STREAM_HEARTBEAT_MS: '100', HANDLER_TIMEOUT_MS: '250' })
   const origin = await app.listen({ host: '127.0.0.1', port: 0 })
   const { key } = await createApiKey(app.prisma, { name: 'Ward office', scopes: ['write'] })
   const writer = { authorization: `Bearer ${key}`, 'if-match': '*' }
@@ -71,6 +72,8 @@ t.test('a stream of changes as they commit, with heartbeats, resumable, ended wi
   const events = eventReader(response.body!)
   t.same(await events.next(), { retry: '2000' }, 'it opens with the reconnection delay')
   t.same(await events.next(), { comment: 'heartbeat' }, 'while nothing changes, heartbeats')
+  await new Promise((resolve) => setTimeout(resolve, 400))
+  t.same(await events.next(), { comment: 'heartbeat' }, 'and the stream outlives HANDLER_TIMEOUT_MS')
 
   const sent = performance.now()
   const patched = await app.inject({ method: 'PATCH', url: '/v1/departments/general-gynecology', headers: writer, payload: { establishedYear: 1980, provenance: note } })

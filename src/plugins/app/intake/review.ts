@@ -289,7 +289,7 @@ export function createReview (fastify: FastifyInstance) {
     },
 
     async reject (request: FastifyRequest, sourceId: string, candidateId: string, reason: string): Promise<CandidateBody> {
-      return await writer.transaction(['extraction_candidate'], async (db) => {
+      return await writer.transaction(['extraction_candidate', 'audit_event'], async (db) => {
         await lockProposed(db, sourceId, candidateId)
         await writer.inKeyRegion(db, request, sources, sourceId)
         const before = await presentCandidate(db, candidateId)
@@ -308,7 +308,7 @@ export function createReview (fastify: FastifyInstance) {
      * status is part of it, so this is an update of the source: one version later, audited.
      */
     async extractAgain (request: FastifyRequest, sourceId: string): Promise<WriteResult & { outcome: ExtractionOutcome }> {
-      return await writer.transaction(['source_document', 'extraction_candidate'], async (db) => {
+      return await writer.transaction(['source_document', 'extraction_candidate', 'audit_event'], async (db) => {
         const [locked] = await db.$queryRaw<Array<{ id: string }>>`SELECT id FROM source_document WHERE id = ${sourceId}::uuid FOR UPDATE`
         if (locked === undefined) throw new ProblemError('notFound', `No source document has the id "${sourceId}".`)
         await writer.inKeyRegion(db, request, sources, sourceId)

@@ -171,7 +171,7 @@ export function createWriter (fastify: FastifyInstance) {
 
   async function transact<T> (request: FastifyRequest, resource: WritableResource, work: (db: Db) => Promise<T>): Promise<T> {
     try {
-      return await transaction([resource.table], work)
+      return await transaction([resource.table, 'audit_event'], work)
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(resource, resource.uniqueField)
       throw error
@@ -297,6 +297,7 @@ export function createWriter (fastify: FastifyInstance) {
           return rows
         }, { maxWait: 5_000, timeout: batchTimeoutMs })
         dataChanges.changed(resource.table)
+        dataChanges.changed('audit_event')
         return { rows, committed: true }
       } catch (error) {
         if (error instanceof BatchRolledBack) return { rows: error.rows, committed: false }

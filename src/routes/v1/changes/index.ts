@@ -24,9 +24,13 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
         more: page.more
       }
     },
+    // Woken once per committed write (its audit event; '*' when anything may have changed), not for each table it touched.
     subscribe: (wake) => {
-      fastify.dataChanges.on('change', wake)
-      return () => { fastify.dataChanges.off('change', wake) }
+      const onChange = (table: string): void => {
+        if (table === 'audit_event' || table === '*') wake()
+      }
+      fastify.dataChanges.on('change', onChange)
+      return () => { fastify.dataChanges.off('change', onChange) }
     }
   })
 
