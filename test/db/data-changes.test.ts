@@ -5,9 +5,12 @@ import { openTestDatabase } from '../helper.ts'
 
 /**
  * Tables that hold no data a response is built from, so a change to them invalidates nothing; data_version is the
- * counter the triggers themselves move on.
+ * counter the triggers themselves move on. The webhook tables are configuration and delivery bookkeeping, never
+ * cached (their routes are not); the outbox's trigger notifies the senders itself. audit_event notifies, for the
+ * followers of the change feed (checked below), without being a data table.
  */
-const bookkeeping = ['_prisma_migrations', 'api_key', 'audit_event', 'archived_record', 'idempotency_record', 'data_version']
+const bookkeeping = ['_prisma_migrations', 'api_key', 'audit_event', 'archived_record', 'idempotency_record', 'data_version',
+  'webhook_subscription', 'webhook_delivery', 'webhook_attempt']
 
 t.test('every data table notifies its changes', async (t) => {
   const database = await openTestDatabase(t, { migrated: true })
@@ -23,6 +26,9 @@ t.test('every data table notifies its changes', async (t) => {
   const [apiKeyTriggers] = await database.withSession((session) => session.query<{ count: number }>(
     'SELECT count(*)::int AS count FROM information_schema.triggers WHERE event_object_table = $1', ['api_key']))
   t.equal(apiKeyTriggers?.count, 0, 'creating or revoking a key leaves the caches alone')
+  const [auditTrigger] = await database.withSession((session) => session.query<{ count: number }>(
+    'SELECT count(*)::int AS count FROM information_schema.triggers WHERE trigger_name = $1', ['audit_event_data_change']))
+  t.equal(auditTrigger?.count, 1, 'each write\'s audit event notifies, once, for the feed\'s followers')
 })
 
 t.test('a committed change notifies its table; a rolled-back one nothing', async (t) => {

@@ -110,6 +110,28 @@ t.test('a stream of changes as they commit, with heartbeats, resumable, ended wi
   await closing
 })
 
+t.test('the streams of one instance share their reads of the feed, each keeping what its filters admit', async (t) => {
+  const app = await buildTestApp(t)
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 })
+  const { key } = await createApiKey(app.prisma, { name: 'Ward office', scopes: ['write'] })
+  const writer = { authorization: `Bearer ${key}`, 'if-match': '*' }
+  const urls = ['since=now', 'since=now', 'since=now', 'since=now&resource=departments', 'since=now&resource=metrics', 'since=now&hospital=cqhcwc']
+  const streams = await Promise.all(urls.map(async (query) => {
+    const response = await fetch(`${origin}/v1/changes?${query}`, { headers: { accept: 'text/event-stream' } })
+    const events = eventReader(response.body!)
+    t.same(await events.next(), { retry: '2000' })
+    return events
+  }))
+  const readsBefore = app.changeHub.reads
+  const patched = await app.inject({ method: 'PATCH', url: '/v1/departments/general-gynecology', headers: writer, payload: { establishedYear: 1979, provenance: note } })
+  t.equal(patched.statusCode, 200)
+  const received = await Promise.all(streams.filter((_stream, index) => index !== 4).map(async (events) => JSON.parse((await events.change()).data!) as { key: string }))
+  t.ok(received.every((change) => change.key === 'general-gynecology'), 'every stream whose filters admit the change has it')
+  const reads = app.changeHub.reads - readsBefore
+  t.ok(reads >= 1 && reads < urls.length, `${urls.length} streams, ${reads} read(s) of the feed`)
+  await Promise.all(streams.map((events) => events.cancel()))
+})
+
 t.test('a client too slow to keep up is told to resume instead of being buffered for', async (t) => {
   const app = await buildTestApp(t, { EVENT_STREAM_BUFFER_LIMIT_BYTES: '65536', EVENT_STREAM_STALL_MS: '300' })
   const origin = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))

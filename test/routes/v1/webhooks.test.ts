@@ -225,7 +225,7 @@ t.test('redirects are not followed; a subscriber failing too long is disabled, t
 })
 
 t.test('a delivery still failing when its retry window ends is marked failed', async (t) => {
-  const app = await buildTestApp(t, { ...fastRetries, WEBHOOK_RETRY_WINDOW_MS: '300' })
+  const app = await buildTestApp(t, { ...fastRetries, WEBHOOK_RETRY_WINDOW_MS: '2000' })
   const { key: admin } = await createApiKey(app.prisma, { name: 'Bureau admin', scopes: ['admin'] })
   const auth = { authorization: `Bearer ${admin}` }
   const hook = await receiver(t, () => 500)

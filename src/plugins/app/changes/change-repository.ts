@@ -73,6 +73,20 @@ export function createChangeRepository (fastify: FastifyInstance) {
       return { items: page, next: last === undefined ? read.since : BigInt(last.position), more }
     },
 
+    /** The changes after `since`, unfiltered, each with what the event streams' filters look at (see change-hub.ts). */
+    async pageForHub (since: bigint, limit: number) {
+      const rows = await database.query<{ position: string, item: string, resource: string, hospitals: string[] }>(sql`
+        SELECT a.position::text AS position, ${item}::text AS item, a.resource, a.hospital_ids::text[] AS hospitals
+        FROM audit_event a
+        WHERE a.position > ${since.toString()}::bigint
+        ORDER BY a.position
+        LIMIT ${limit + 1}`)
+      const more = rows.length > limit
+      const items = more ? rows.slice(0, limit) : rows
+      const last = items.at(-1)
+      return { items, next: last === undefined ? since : BigInt(last.position), more }
+    },
+
     /** The ids of the hospitals with these slugs; a 400 naming any slug that names none. */
     async hospitalIds (slugs: readonly string[]): Promise<string[]> {
       await refuseUnknownValues(fastify.prisma, { hospital: [...slugs] })

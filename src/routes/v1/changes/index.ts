@@ -15,9 +15,10 @@ const eventStream = 'text/event-stream'
 
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   /** The feed as a stream reads it: pages after a cursor, woken by every committed change (from any instance). */
-  const changeFeed = (filters: ChangeFilters, limit: number): EventFeed => ({
+  // The streams of this instance share their reads (plugins/app/changes/change-hub.ts).
+  const changeFeed = (filters: ChangeFilters): EventFeed => ({
     read: async (cursor) => {
-      const page = await fastify.changeRepository.page(filters, { limit, since: BigInt(cursor) })
+      const page = await fastify.changeHub.read(filters, BigInt(cursor))
       return {
         events: page.items.map((entry) => ({ id: entry.position, event: 'change', data: entry.item })),
         cursor: page.next.toString(),
@@ -68,7 +69,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
             `${filterLimits.hospital}; an unknown slug is a 400. Regions and the shared metric definitions and conditions belong to no hospital`,
           examples: ['cqhcwc']
         })),
-        limit: Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit, description: 'At most this many changes', examples: [defaultLimit] })
+        limit: Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit, description: 'At most this many changes on a JSON page (a stream sends what there is)', examples: [defaultLimit] })
       }, { additionalProperties: false }),
       response: {
         200: {
@@ -102,7 +103,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       const resumeFrom = typeof lastEventId === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(lastEventId) ? lastEventId : undefined
       const start = resumeFrom ?? (since === 'now' ? (await fastify.changeRepository.latest()).toString() : since)
       request.skipResponseCache()
-      sendEventStream(request, reply, changeFeed(filters, limit), start, fastify.eventStreams.options, fastify.eventStreams)
+      sendEventStream(request, reply, changeFeed(filters), start, fastify.eventStreams.options, fastify.eventStreams)
       return reply
     }
     const after = since === 'now' ? await fastify.changeRepository.latest() : BigInt(since)
