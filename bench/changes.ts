@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
@@ -159,6 +160,28 @@ async function fixedRate (origin: string, rate: number): Promise<{ p50: number, 
   return { p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total }
 }
 
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** CPU seconds used by every PostgreSQL server process on this machine. */
+function postgresCpuSeconds (): number {
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      total += cpuSeconds(Number(entry))
+    } catch {
+      // gone since the directory was read
+    }
+  }
+  return total
+}
+
 async function main (): Promise<void> {
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'bench-changes-'))
   await withAdmin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`)
@@ -177,6 +200,17 @@ async function main (): Promise<void> {
     const adminKey = (await (await import('./processes.ts')).runCommand(process.execPath,
       [path.join('dist', 'src', 'cli', 'keys.js'), 'create', '--name', 'bench admin', '--scopes', 'admin'], env)).trim().split('\n').at(-1)!
     for (let i = 0; i < 20; i++) await patch(a.origin, key, 1800 + i) // warm both paths
+
+    // 0. What one write costs, alone (no stream open, no reader): CPU of instance A and of PostgreSQL per write.
+    const cpuBefore = { app: cpuSeconds(a.pid), postgres: postgresCpuSeconds() }
+    const costWrites = 200
+    for (let i = 0; i < costWrites; i++) await patch(a.origin, key, 1700 + (i % 50))
+    await sleep(200)
+    const writeCost = {
+      appMsPerWrite: Math.round((cpuSeconds(a.pid) - cpuBefore.app) / costWrites * 1e4) / 10,
+      postgresMsPerWrite: Math.round((postgresCpuSeconds() - cpuBefore.postgres) / costWrites * 1e4) / 10
+    }
+    log(`one write alone: ${JSON.stringify(writeCost)}`)
 
     // 1. Latency.
     const onA = new Map<number, number>()
@@ -291,6 +325,7 @@ async function main (): Promise<void> {
     const report = {
       machine: { cpus: os.cpus().length, node: process.version, at: new Date().toISOString() },
       settings: { writes, perMinute, duration, rounds, connections },
+      writeCost,
       latency,
       reads,
       slowdownPercent: slowdown,
