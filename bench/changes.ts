@@ -204,7 +204,7 @@ async function main (): Promise<void> {
     // 0. What one write costs, alone (no stream open, no reader): CPU of instance A and of PostgreSQL per write.
     const cpuBefore = { app: cpuSeconds(a.pid), postgres: postgresCpuSeconds() }
     const costWrites = 200
-    for (let i = 0; i < costWrites; i++) await patch(a.origin, key, 1700 + (i % 50))
+    for (let i = 0; i < costWrites; i++) await patch(a.origin, key, 1850 + (i % 50))
     await sleep(200)
     const writeCost = {
       appMsPerWrite: Math.round((cpuSeconds(a.pid) - cpuBefore.app) / costWrites * 1e4) / 10,
