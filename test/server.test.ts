@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { listeningOrigin } from './server-process.ts'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../src/db/database.ts'
 import { migrate } from '../src/db/migrate.ts'
@@ -87,15 +88,7 @@ t.test('starts on an empty embedded database, serves the seeded units, and exits
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
   // A failed assertion below must not leave the server running (the file would then wait out tap's timeout).
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  const address = await new Promise<string>((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 60_000)
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match !== null) { clearTimeout(timer); resolve(match[1]!) }
-    })
-  })
+  const address = await listeningOrigin(child.stdout, undefined, 60_000)
   const response = await fetch(`${address}/v1/departments`)
   const text = await response.text()
   t.equal(response.status, 200, text.slice(0, 500))

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { listeningOrigin } from './server-process.ts'
 import t, { type Test } from 'tap'
 import { packageRoot } from '../src/paths.ts'
 import { freshDatabaseEnv } from './helper.ts'
@@ -89,14 +90,7 @@ async function startServer (t: Test, env: Record<string, string>) {
   t.teardown(() => { child.kill('SIGKILL') })
   const exited = new Promise<{ code: number | null, at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })))
   const output = { log: '' }
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output.log}`)), 90_000)
-    child.stdout.on('data', (chunk: Buffer) => {
-      output.log += chunk.toString()
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.log)
-      if (match !== null) { clearTimeout(timer); resolve(match[1]!) }
-    })
-  })
+  const origin = await listeningOrigin(child.stdout, output)
   return { child, exited, origin, output }
 }
 

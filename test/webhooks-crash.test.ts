@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
 import http from 'node:http'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { listeningOrigin } from './server-process.ts'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -40,15 +41,7 @@ async function startServer (t: Test) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: packageRoot, env, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { child.kill('SIGKILL') })
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
-  let log = ''
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${log}`)), 90_000)
-    child.stdout.on('data', (chunk: Buffer) => {
-      log += chunk.toString()
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log)
-      if (match !== null) { clearTimeout(timer); resolve(match[1]!) }
-    })
-  })
+  const origin = await listeningOrigin(child.stdout)
   return { child, exited, origin }
 }
 

@@ -3,6 +3,7 @@ import { existsSync, lstatSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { listeningOrigin } from '../server-process.ts'
 import t, { type Test } from 'tap'
 import { loadConfig } from '../../src/config.ts'
 import { lockFileName } from '../../src/db/data-dir-lock.ts'
@@ -46,16 +47,9 @@ async function startServer (t: Test, env: Record<string, string>): Promise<{ ori
   })
   t.teardown(() => { child.kill('SIGKILL') })
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  let log = ''
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${log}`)), 90_000)
-    child.stdout.on('data', (chunk: Buffer) => {
-      log += chunk.toString()
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log)
-      if (match !== null) { clearTimeout(timer); resolve(match[1]!) }
-    })
-  })
-  t.notOk(log.includes('no control socket'), 'the server opened its control socket, where there is one')
+  const output = { log: '' }
+  const origin = await listeningOrigin(child.stdout, output)
+  t.notOk(output.log.includes('no control socket'), 'the server opened its control socket, where there is one')
   return { origin, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); return exited } }
 }
 

@@ -74,6 +74,19 @@ t.test('subscriptions: admin only, validated, the secret shown once', async (t) 
     t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
     t.match(refused.json(), { errors: [{ in: 'body', field: '/url', message: expected }] })
   }
+  for (const [request, field] of [
+    [{ method: 'GET', url: '/v1/webhooks/not-a-uuid' }, '/id'],
+    [{ method: 'GET', url: '/v1/webhooks?limit=5' }, '/limit'],
+    [{ method: 'POST', url: '/v1/webhooks', payload: { url: 'https://93.184.215.14/', secret: 'mine' } }, '/secret'],
+    [{ method: 'PATCH', url: `/v1/webhooks/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, headers: { 'if-match': '*' }, payload: {} }, ''],
+    [{ method: 'GET', url: `/v1/webhooks/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/deliveries?state=lost` }, '/state'],
+    [{ method: 'POST', url: `/v1/webhooks/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/deliveries/msg_1/redeliver` }, '/deliveryId']
+  ] as const) {
+    const refused = await app.inject({ ...request, headers: { ...auth, ...('headers' in request ? request.headers : {}) } })
+    t.equal(refused.statusCode, 400, `${request.method} ${request.url} is refused`)
+    t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
+    if (field !== '') t.match(refused.json(), { errors: [{ field }] }, `naming ${field}`)
+  }
   const badEvent = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth, payload: { url: 'https://93.184.215.14/', events: ['departments.deleted'] } })
   t.equal(badEvent.statusCode, 400, 'an event type that does not exist is a 400')
 

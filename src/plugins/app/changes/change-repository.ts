@@ -47,6 +47,14 @@ export const changeJson = (a: Sql): Sql => jsonObject([
   ['location', sql`${a}.location`]
 ])
 
+/** A page from up to `limit + 1` rows read after `since`: the extra row only says that more are there. */
+function pageOf<Row extends { position: string }> (rows: Row[], since: bigint, limit: number): { items: Row[], next: bigint, more: boolean } {
+  const more = rows.length > limit
+  const items = more ? rows.slice(0, limit) : rows
+  const last = items.at(-1)
+  return { items, next: last === undefined ? since : BigInt(last.position), more }
+}
+
 export function createChangeRepository (fastify: FastifyInstance) {
   const { database } = fastify
   const a = sql`a`
@@ -67,10 +75,7 @@ export function createChangeRepository (fastify: FastifyInstance) {
         WHERE a.position > ${read.since.toString()}::bigint ${resources} ${hospitals}
         ORDER BY a.position
         LIMIT ${read.limit + 1}`)
-      const more = rows.length > read.limit
-      const page = more ? rows.slice(0, read.limit) : rows
-      const last = page.at(-1)
-      return { items: page, next: last === undefined ? read.since : BigInt(last.position), more }
+      return pageOf(rows, read.since, read.limit)
     },
 
     /** The changes after `since`, unfiltered, each with what the event streams' filters look at (see change-hub.ts). */
@@ -81,10 +86,7 @@ export function createChangeRepository (fastify: FastifyInstance) {
         WHERE a.position > ${since.toString()}::bigint
         ORDER BY a.position
         LIMIT ${limit + 1}`)
-      const more = rows.length > limit
-      const items = more ? rows.slice(0, limit) : rows
-      const last = items.at(-1)
-      return { items, next: last === undefined ? since : BigInt(last.position), more }
+      return pageOf(rows, since, limit)
     },
 
     /** The ids of the hospitals with these slugs; a 400 naming any slug that names none. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { matchesVersion, staleVersion, type IfMatch } from '../../../lib/entity-tag.ts'
 import { ProblemError } from '../../../lib/problem.ts'
 import { checkDestination } from '../../../lib/outbound-http.ts'
 import type { WebhookCreateBody, WebhookPatchBody } from '../../../schemas/webhooks.ts'
@@ -112,14 +113,12 @@ export function createWebhookRepository (fastify: FastifyInstance) {
       return { ...present(row, { pending: 0, delivered: 0, failed: 0 }), secret }
     },
 
-    /** Applies a merge patch; `version`, when given (If-Match), must be the current one. */
-    async update (id: string, patch: WebhookPatchBody, version?: number): Promise<WebhookRepresentation> {
+    /** Applies a merge patch to the version If-Match names (a 412 when it is not the current one). */
+    async update (id: string, patch: WebhookPatchBody, ifMatch: IfMatch): Promise<WebhookRepresentation> {
       if (patch.url !== undefined) await assertDestination(patch.url)
       const current = await prisma.webhookSubscription.findUnique({ where: { id }, select: { version: true, enabled: true } })
       if (current === null) throw notFound(id)
-      if (version !== undefined && version !== current.version) {
-        throw new ProblemError('preconditionFailed', `The webhook subscription is at version ${current.version}, not ${version}: read it again.`)
-      }
+      if (!matchesVersion(ifMatch, current.version)) throw staleVersion('webhook subscription', current, `"${current.version}"`)
       const enabling = patch.enabled === true && !current.enabled
       const { count } = await prisma.webhookSubscription.updateMany({
         where: { id, version: current.version },

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import { matchesVersion, requireIfMatch, staleVersion } from '../../../lib/entity-tag.ts'
-import { ProblemError } from '../../../lib/problem.ts'
+import { requireIfMatch } from '../../../lib/entity-tag.ts'
+import { assertInKeyRegion } from '../../../plugins/app/regions/region-scope.ts'
 import { problemResponse, ref } from '../../../schemas/common.ts'
 import { Webhook, WebhookCreate, WebhookDeliveryPage, WebhookList, WebhookPatch, WebhookWithSecret } from '../../../schemas/webhooks.ts'
 
@@ -28,13 +28,10 @@ function describe (reply: FastifyReply, version: number): void {
 const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
   const repository = fastify.webhookRepository
 
-  // A subscription hears the changes of every hospital: like the reference data every hospital shares, it is managed
-  // only by a key without a region (see regions/region-scope.ts).
+  // A subscription hears the changes of every hospital: like the reference data every hospital shares, it lies in no
+  // region, so only a key without one manages it (regions/region-scope.ts).
   fastify.addHook('preHandler', async (request) => {
-    const key = request.apiKey
-    if (key === null || key === undefined || key.regionId === null) return
-    throw new ProblemError('forbidden', `The API key "${key.prefix}" writes only in the region "${key.region ?? ''}": webhook ` +
-      'subscriptions hear the changes of every hospital, so only a key without a region may manage them.')
+    await assertInKeyRegion(fastify.prisma, request.apiKey, 'shared', '', 'webhook subscription')
   })
 
   fastify.get('/', {
@@ -133,12 +130,7 @@ const plugin: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const ifMatch = requireIfMatch(request)
-    if (!ifMatch.any) {
-      const current = await repository.get(request.params.id)
-      if (!matchesVersion(ifMatch, current.version)) throw staleVersion('webhook subscription', current, `"${current.version}"`)
-    }
-    const updated = await repository.update(request.params.id, request.body)
+    const updated = await repository.update(request.params.id, request.body, requireIfMatch(request))
     if (updated.enabled) fastify.webhookSender.wake()
     describe(reply, updated.version)
     return updated
